@@ -1,0 +1,3 @@
+from ci_helm.cli.main import main
+
+raise SystemExit(main())

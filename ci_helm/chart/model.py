@@ -1,0 +1,106 @@
+"""Plain data for a loaded chart. Loading lives in ``ci_helm.chart.loader``; nothing here does I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+__all__ = ["Chart", "ChartFile", "ChartMetadata", "Dependency", "Maintainer", "TemplateEngine"]
+
+TemplateEngine = Literal["gotpl", "jinja"]
+
+
+@dataclass(frozen=True)
+class Maintainer:
+    name: str
+    email: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """A dependency from Chart.yaml (v2) or requirements.yaml (v1)."""
+
+    name: str
+    version: str | None = None  # a SemVer constraint
+    repository: str | None = None  # https://, oci://, file://, @alias, or None for a vendored subchart
+    alias: str | None = None
+    condition: str | None = None
+    tags: tuple[str, ...] = ()
+    import_values: tuple[Any, ...] = ()
+    enabled: bool = True
+
+    @property
+    def effective_name(self) -> str:
+        return self.alias or self.name
+
+
+@dataclass(frozen=True)
+class ChartMetadata:
+    """Chart.yaml, typed. ``raw`` keeps the document as written for lint rules and ``show chart``."""
+
+    api_version: str | None
+    name: str
+    version: str
+    type: str | None = None  # "application" | "library" | None (v1)
+    app_version: str | None = None
+    kube_version: str | None = None
+    description: str | None = None
+    home: str | None = None
+    icon: str | None = None
+    keywords: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    maintainers: tuple[Maintainer, ...] = ()
+    dependencies: tuple[Dependency, ...] = ()
+    deprecated: bool = False
+    annotations: dict[str, str] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_library(self) -> bool:
+        return self.type == "library"
+
+
+@dataclass(frozen=True)
+class ChartFile:
+    """A file inside a chart, by its slash-separated path relative to the chart root."""
+
+    name: str
+    data: bytes
+
+    @property
+    def text(self) -> str:
+        return self.data.decode("utf-8", errors="replace")
+
+
+@dataclass
+class Chart:
+    """A loaded chart (directory or archive), its files already filtered by ``.helmignore``."""
+
+    metadata: ChartMetadata
+    source: Path  # the directory or .tgz it was loaded from
+    values: dict[str, Any] = field(default_factory=dict)  # values.yaml, parsed
+    values_text: str = ""  # values.yaml as written (comments feed `chart show`)
+    schema: dict[str, Any] | None = None  # values.schema.json
+    templates: list[ChartFile] = field(default_factory=list)  # templates/**
+    crds: list[ChartFile] = field(default_factory=list)  # crds/**
+    files: list[ChartFile] = field(default_factory=list)  # every other file (README, ci/, files/ ...)
+    subcharts: list[Chart] = field(default_factory=list)  # charts/* (directories and archives)
+    lock: dict[str, Any] | None = None  # Chart.lock / requirements.lock
+    engine: TemplateEngine = "gotpl"
+    parent: Chart | None = field(default=None, repr=False)
+
+    @property
+    def name(self) -> str:
+        return self.metadata.name
+
+    @property
+    def version(self) -> str:
+        return self.metadata.version
+
+    def file(self, name: str) -> ChartFile | None:
+        for f in (*self.templates, *self.crds, *self.files):
+            if f.name == name:
+                return f
+        return None

@@ -1,0 +1,23 @@
+"""``ci-helm config print``: every setting, its value and where it came from (secrets redacted)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from ci_helm.cli.context import Context
+
+
+def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
+    group = subparsers.add_parser("config", help="show configuration", parents=[parent])
+    sub = group.add_subparsers(metavar="ACTION", parser_class=type(group))
+    sub.required = True
+    printer = sub.add_parser("print", help="print every setting with its value and source", parents=[parent])
+    # Every declared setting, not only the global ones (resolved after all commands registered).
+    printer.set_defaults(handler=run, all_settings=True)
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    from ci_helm.cli.main import print_config
+
+    return print_config(ctx)

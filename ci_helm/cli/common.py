@@ -1,0 +1,30 @@
+"""Settings every command shares, declared once."""
+
+from __future__ import annotations
+
+from ci_helm.settings import Setting, declare
+
+__all__ = ["ENGINE_SETTINGS", "GLOBAL_SETTINGS", "REPORT_FORMATS"]
+
+REPORT_FORMATS = ("text", "json", "junit", "sarif", "github", "codequality")
+
+GLOBAL_SETTINGS = declare(
+    Setting("config", "path of the ci-helm.yaml config file (default: ./ci-helm.yaml when present)", flag=True),
+    Setting("format", "output format", default="text", choices=REPORT_FORMATS),
+    Setting("debug", "show tracebacks and engine debug output", kind="bool", default=False),
+    Setting("quiet", "print only results, no progress", kind="bool", default=False, short="-q"),
+    Setting("color", "colour output", default="auto", choices=("auto", "always", "never")),
+)
+
+ENGINE_SETTINGS = declare(
+    Setting(
+        "engine",
+        "Helm engine: helm-python (embedded Helm SDK) or helm-cli (a helm binary)",
+        default="helm-python",
+        choices=("helm-python", "helm-cli"),
+    ),
+    Setting("helm-binary", "helm binary used by --engine helm-cli", default="helm"),
+    Setting("timeout", "seconds a single render may take before its worker is killed", kind="float", default=120.0),
+    Setting("kube-version", "Kubernetes version for Capabilities.KubeVersion (e.g. 1.31.0)"),
+    Setting("api-versions", "extra API versions for Capabilities.APIVersions (repeatable)", kind="list", default=[]),
+)

@@ -1,0 +1,138 @@
+"""Entry point: parse, resolve settings, dispatch, and map errors to the one exit-code table."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import pkgutil
+import sys
+import traceback
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import ci_helm
+import ci_helm.cli.commands
+from ci_helm.cli.common import GLOBAL_SETTINGS
+from ci_helm.cli.context import Context, Output
+from ci_helm.errors import CiHelmError, ConfigError, ExitCode, UsageError
+from ci_helm.settings import REGISTRY, Setting, Settings, add_flags, resolve
+from ci_helm.yamlio import read_yaml_file
+
+__all__ = ["build_parser", "main"]
+
+Handler = Callable[[argparse.Namespace, Context], int]
+CONFIG_FILE = "ci-helm.yaml"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so usage errors share the exit-code table."""
+
+    def error(self, message: str) -> Any:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _global_parent() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    add_flags(parent, GLOBAL_SETTINGS)
+    parent.add_argument("--print-config", action="store_true", default=argparse.SUPPRESS,
+                        help="print every setting with its value and source, then exit")
+    return parent
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parent = _global_parent()
+    parser = _Parser(
+        prog="ci-helm",
+        description="Lint, test, package, sign, release and deploy Helm charts in CI/CD.",
+        parents=[parent],
+    )
+    parser.add_argument("--version", action="version", version=f"ci-helm {ci_helm.__version__}")
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+    subparsers.required = True
+    for module in _command_modules():
+        module.register(subparsers, parent)
+    return parser
+
+
+def _command_modules() -> list[Any]:
+    names = sorted(m.name for m in pkgutil.iter_modules(ci_helm.cli.commands.__path__) if not m.name.startswith("_"))
+    return [importlib.import_module(f"ci_helm.cli.commands.{name}") for name in names]
+
+
+def load_config_file(flags: Mapping[str, Any], environ: Mapping[str, str], cwd: Path) -> tuple[dict[str, Any], str]:
+    """The config file named by --config / CI_HELM_CONFIG, else ./ci-helm.yaml when present."""
+    named = flags.get("config") or environ.get("CI_HELM_CONFIG")
+    path = Path(named) if named else cwd / CONFIG_FILE
+    if not path.is_absolute():
+        path = cwd / path
+    if not path.exists():
+        if named:
+            raise ConfigError(f"config file not found: {named}")
+        return {}, CONFIG_FILE
+    data = read_yaml_file(path, duplicates="error")
+    if data is None:
+        return {}, str(path)
+    if not isinstance(data, dict):
+        raise ConfigError("config file must be a mapping of setting names to values", path=path)
+    return data, str(path)
+
+
+def _resolve(args: argparse.Namespace, environ: Mapping[str, str], cwd: Path) -> Settings:
+    flags = vars(args)
+    file_data, file_name = load_config_file(flags, environ, cwd)
+    declared: tuple[Setting, ...] = GLOBAL_SETTINGS + tuple(getattr(args, "settings", ()))
+    if getattr(args, "all_settings", False):
+        declared = tuple(REGISTRY.values())
+    unique = {s.name: s for s in declared}
+    return resolve(unique.values(), flags=flags, environ=environ, file_data=file_data, file_name=file_name)
+
+
+def _output(settings: Settings, stream: Any) -> Output:
+    mode = settings.get("color", "auto")
+    tty = hasattr(stream, "isatty") and stream.isatty() and "NO_COLOR" not in os.environ
+    return Output(color=mode == "always" or (mode == "auto" and tty), quiet=bool(settings.get("quiet")))
+
+
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    environ = dict(os.environ) if environ is None else dict(environ)
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:]) or environ.get("CI_HELM_DEBUG") == "true"
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    err = Output()
+    try:
+        args = build_parser().parse_args(argv)
+        cwd = Path.cwd()
+        settings = _resolve(args, environ, cwd)
+        ctx = Context(settings=settings, out=_output(settings, sys.stdout), environ=environ, cwd=cwd)
+        if getattr(args, "print_config", False):
+            return print_config(ctx)
+        handler: Handler = args.handler
+        return int(handler(args, ctx))
+    except KeyboardInterrupt:
+        err.error("interrupted")
+        return ExitCode.INTERRUPTED
+    except CiHelmError as exc:
+        if debug:
+            traceback.print_exc()
+        err.error(str(exc))
+        return exc.exit_code
+    except BrokenPipeError:
+        return ExitCode.OK
+    except Exception as exc:  # noqa: BLE001 - the one place that turns bugs into exit code 3
+        if debug:
+            traceback.print_exc()
+        err.error(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)")
+        return ExitCode.INTERNAL
+
+
+def print_config(ctx: Context) -> int:
+    rows = ctx.settings.rows()
+    if ctx.format == "json":
+        ctx.out.json(rows)
+        return ExitCode.OK
+    width = max((len(r["name"]) for r in rows), default=0)
+    for r in rows:
+        ctx.out.write(f"{r['name']:<{width}}  {r['value']!r:<30}  ({r['origin']})")
+    return ExitCode.OK
