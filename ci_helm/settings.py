@@ -162,7 +162,11 @@ def resolve(
 
 
 def _resolve_one(
-    s: Setting, flags: Mapping[str, Any], environ: Mapping[str, str], file_data: Mapping[str, Any], file_name: str
+    s: Setting,
+    flags: Mapping[str, Any],
+    environ: Mapping[str, str],
+    file_data: Mapping[str, Any],
+    file_name: str,
 ) -> Resolved:
     if s.dest in flags:
         return Resolved(s, _coerce(s, flags[s.dest], f"--{s.name}"), Source.FLAG, f"--{s.name}")
@@ -227,8 +231,8 @@ def _to_str(raw: Any) -> str:
 _COERCERS: dict[str, Callable[[Any], Any]] = {
     "str": _to_str,
     "bool": _to_bool,
-    "int": lambda raw: int(raw),
-    "float": lambda raw: float(raw),
+    "int": int,
+    "float": float,
     "list": _to_list,
     "mapping": _to_mapping,
 }

@@ -22,7 +22,7 @@ MAX_BYTES = 64 * 1024 * 1024
 MAX_NODES = 2_000_000  # expanded nodes; real charts and indexes stay far below
 Duplicates = Literal["error", "last"]
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_yaml(
@@ -34,7 +34,9 @@ def load_yaml(
     max_nodes: int = MAX_NODES,
 ) -> Any:
     """Load one YAML document (an empty document is ``None``)."""
-    docs = list(load_yaml_all(text, path=path, duplicates=duplicates, max_bytes=max_bytes, max_nodes=max_nodes))
+    docs = list(
+        load_yaml_all(text, path=path, duplicates=duplicates, max_bytes=max_bytes, max_nodes=max_nodes)
+    )
     if len(docs) > 1:
         raise YamlError("expected one YAML document, found several", path=path)
     return docs[0] if docs else None
@@ -89,7 +91,9 @@ def read_yaml_file(path: Path, *, duplicates: Duplicates = "last", max_bytes: in
 def dump_yaml(data: Any) -> str:
     """Block-style YAML with keys in insertion order (for files ci-helm writes)."""
     dumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    return yaml.dump(data, Dumper=dumper, sort_keys=False, default_flow_style=False, allow_unicode=True, width=1 << 16)
+    return yaml.dump(
+        data, Dumper=dumper, sort_keys=False, default_flow_style=False, allow_unicode=True, width=1 << 16
+    )
 
 
 def _check_size(root: yaml.Node, max_nodes: int, path: str | Path) -> None:
@@ -101,7 +105,9 @@ def _check_size(root: yaml.Node, max_nodes: int, path: str | Path) -> None:
         if key in memo:
             return memo[key]
         if depth > 1000:
-            raise YamlError("document nests deeper than 1000 levels", path=path, line=node.start_mark.line + 1)
+            raise YamlError(
+                "document nests deeper than 1000 levels", path=path, line=node.start_mark.line + 1
+            )
         memo[key] = 1  # a cycle (recursive alias) counts once instead of forever
         total = 1
         if isinstance(node, yaml.SequenceNode):

@@ -9,7 +9,9 @@ __all__ = ["ENGINE_SETTINGS", "GLOBAL_SETTINGS", "REPORT_FORMATS"]
 REPORT_FORMATS = ("text", "json", "junit", "sarif", "github", "codequality")
 
 GLOBAL_SETTINGS = declare(
-    Setting("config", "path of the ci-helm.yaml config file (default: ./ci-helm.yaml when present)", flag=True),
+    Setting(
+        "config", "path of the ci-helm.yaml config file (default: ./ci-helm.yaml when present)", flag=True
+    ),
     Setting("format", "output format", default="text", choices=REPORT_FORMATS),
     Setting("debug", "show tracebacks and engine debug output", kind="bool", default=False),
     Setting("quiet", "print only results, no progress", kind="bool", default=False, short="-q"),
@@ -24,7 +26,14 @@ ENGINE_SETTINGS = declare(
         choices=("helm-python", "helm-cli"),
     ),
     Setting("helm-binary", "helm binary used by --engine helm-cli", default="helm"),
-    Setting("timeout", "seconds a single render may take before its worker is killed", kind="float", default=120.0),
+    Setting(
+        "timeout", "seconds a single render may take before its worker is killed", kind="float", default=120.0
+    ),
     Setting("kube-version", "Kubernetes version for Capabilities.KubeVersion (e.g. 1.31.0)"),
-    Setting("api-versions", "extra API versions for Capabilities.APIVersions (repeatable)", kind="list", default=[]),
+    Setting(
+        "api-versions",
+        "extra API versions for Capabilities.APIVersions (repeatable)",
+        kind="list",
+        default=[],
+    ),
 )

@@ -30,15 +30,19 @@ CONFIG_FILE = "ci-helm.yaml"
 class _Parser(argparse.ArgumentParser):
     """argparse that raises instead of exiting, so usage errors share the exit-code table."""
 
-    def error(self, message: str) -> Any:  # type: ignore[override]
+    def error(self, message: str) -> Any:
         raise UsageError(f"{self.prog}: {message}")
 
 
 def _global_parent() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
     add_flags(parent, GLOBAL_SETTINGS)
-    parent.add_argument("--print-config", action="store_true", default=argparse.SUPPRESS,
-                        help="print every setting with its value and source, then exit")
+    parent.add_argument(
+        "--print-config",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="print every setting with its value and source, then exit",
+    )
     return parent
 
 
@@ -52,17 +56,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ci-helm {ci_helm.__version__}")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
     subparsers.required = True
-    for module in _command_modules():
+    modules = _command_modules()  # importing declares every setting before any parser is built
+    for module in modules:
         module.register(subparsers, parent)
     return parser
 
 
 def _command_modules() -> list[Any]:
-    names = sorted(m.name for m in pkgutil.iter_modules(ci_helm.cli.commands.__path__) if not m.name.startswith("_"))
+    names = sorted(
+        m.name for m in pkgutil.iter_modules(ci_helm.cli.commands.__path__) if not m.name.startswith("_")
+    )
     return [importlib.import_module(f"ci_helm.cli.commands.{name}") for name in names]
 
 
-def load_config_file(flags: Mapping[str, Any], environ: Mapping[str, str], cwd: Path) -> tuple[dict[str, Any], str]:
+def load_config_file(
+    flags: Mapping[str, Any], environ: Mapping[str, str], cwd: Path
+) -> tuple[dict[str, Any], str]:
     """The config file named by --config / CI_HELM_CONFIG, else ./ci-helm.yaml when present."""
     named = flags.get("config") or environ.get("CI_HELM_CONFIG")
     path = Path(named) if named else cwd / CONFIG_FILE
@@ -98,8 +107,12 @@ def _output(settings: Settings, stream: Any) -> Output:
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     environ = dict(os.environ) if environ is None else dict(environ)
-    debug = "--debug" in (argv if argv is not None else sys.argv[1:]) or environ.get("CI_HELM_DEBUG") == "true"
-    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    debug = (
+        "--debug" in (argv if argv is not None else sys.argv[1:]) or environ.get("CI_HELM_DEBUG") == "true"
+    )
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
     err = Output()
     try:
         args = build_parser().parse_args(argv)
@@ -120,7 +133,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         return exc.exit_code
     except BrokenPipeError:
         return ExitCode.OK
-    except Exception as exc:  # noqa: BLE001 - the one place that turns bugs into exit code 3
+    except Exception as exc:
         if debug:
             traceback.print_exc()
         err.error(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)")

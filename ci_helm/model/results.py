@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from ci_helm.errors import ExitCode
 
 __all__ = ["ChartReport", "CheckResult", "Level", "Problem", "RunReport"]
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     """How serious a problem is. ``error`` fails the run; ``warning`` fails it with ``--strict``."""
 
     ERROR = "error"

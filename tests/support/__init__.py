@@ -1,0 +1,1 @@
+"""Helpers shared by the test suite (fake servers, chart builders, the helm oracle)."""
