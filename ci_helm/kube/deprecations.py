@@ -37,7 +37,7 @@ def _v(minor: int) -> KubeVersion:
 
 
 def _entries(
-    api_version: str, kinds: str, deprecated: int, removed: int, replacement: str | None, note: str = ""
+    api_version: str, kinds: str, deprecated: int, removed: int, replacement: str | None, *, note: str = ""
 ) -> list[Deprecation]:
     return [
         Deprecation(api_version, k, _v(deprecated), _v(removed), replacement, note) for k in kinds.split()
@@ -46,7 +46,7 @@ def _entries(
 
 _WORKLOADS = "Deployment DaemonSet ReplicaSet StatefulSet ControllerRevision"
 _PSA = "use Pod Security Admission or a policy engine instead"
-_PROBES = "spec changed: pathType is required and backend.serviceName/servicePort become backend.service"
+_INGRESS = "spec changed: pathType is required and backend.serviceName/servicePort become backend.service"
 
 DEPRECATIONS: tuple[Deprecation, ...] = tuple(
     [
@@ -55,12 +55,12 @@ DEPRECATIONS: tuple[Deprecation, ...] = tuple(
         *_entries("apps/v1beta1", "Deployment StatefulSet ControllerRevision", 9, 16, "apps/v1"),
         *_entries("apps/v1beta2", _WORKLOADS, 9, 16, "apps/v1"),
         *_entries("extensions/v1beta1", "NetworkPolicy", 9, 16, "networking.k8s.io/v1"),
-        *_entries("extensions/v1beta1", "PodSecurityPolicy", 11, 16, "policy/v1beta1", _PSA),
+        *_entries("extensions/v1beta1", "PodSecurityPolicy", 11, 16, "policy/v1beta1", note=_PSA),
         # Removed in 1.20-1.22
-        *_entries("settings.k8s.io/v1alpha1", "PodPreset", 19, 20, None, "PodPreset was removed"),
+        *_entries("settings.k8s.io/v1alpha1", "PodPreset", 19, 20, None, note="PodPreset was removed"),
         *_entries("batch/v2alpha1", "CronJob", 8, 21, "batch/v1"),
-        *_entries("extensions/v1beta1", "Ingress", 14, 22, "networking.k8s.io/v1", _PROBES),
-        *_entries("networking.k8s.io/v1beta1", "Ingress", 19, 22, "networking.k8s.io/v1", _PROBES),
+        *_entries("extensions/v1beta1", "Ingress", 14, 22, "networking.k8s.io/v1", note=_INGRESS),
+        *_entries("networking.k8s.io/v1beta1", "Ingress", 19, 22, "networking.k8s.io/v1", note=_INGRESS),
         *_entries("networking.k8s.io/v1beta1", "IngressClass", 19, 22, "networking.k8s.io/v1"),
         *_entries(
             "admissionregistration.k8s.io/v1beta1",
@@ -119,10 +119,10 @@ DEPRECATIONS: tuple[Deprecation, ...] = tuple(
             21,
             25,
             "policy/v1",
-            "an empty selector now selects all pods",
+            note="an empty selector now selects all pods",
         ),
         *_entries(
-            "policy/v1beta1", "PodSecurityPolicy", 21, 25, None, "PodSecurityPolicy was removed; " + _PSA
+            "policy/v1beta1", "PodSecurityPolicy", 21, 25, None, note="PodSecurityPolicy was removed; " + _PSA
         ),
         *_entries("node.k8s.io/v1beta1", "RuntimeClass", 20, 25, "node.k8s.io/v1"),
         # Removed in 1.26 and later

@@ -40,9 +40,16 @@ def configure_rules(
     *,
     enable: Iterable[str] = (),
     disable: Iterable[str] = (),
+    options_overrides: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> list[ConfiguredRule]:
-    """The enabled rules with their levels and options; flags (enable/disable) beat the file."""
-    rules_section = _rules_section(section)
+    """The enabled rules with their levels and options; flags (enable/disable) beat the file.
+
+    ``options_overrides`` are rule options set by dedicated settings (``--lint-conf`` is
+    ``yaml-style``'s ``config-file``); they beat the file's options.
+    """
+    rules_section = dict(_rules_section(section))
+    for rule_id, extra in (options_overrides or {}).items():
+        rules_section[rule_id] = {**(rules_section.get(rule_id) or {}), **extra}
     known = {r.id: r for r in all_rules()}
     for rule_id in [*rules_section, *enable, *disable]:
         if rule_id not in known:

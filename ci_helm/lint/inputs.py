@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ci_helm.chart.jinja.detect import detect_engine
+from ci_helm.chart.model import TemplateEngine
 from ci_helm.errors import ChartError, YamlError
 from ci_helm.lint.model import ChartInput, Scenario, YamlFile
 from ci_helm.yamlio import load_yaml, load_yaml_all
@@ -23,7 +25,6 @@ from ci_helm.yamlio import load_yaml, load_yaml_all
 __all__ = ["ScenarioLayout", "read_chart"]
 
 _MAX_CRD_BYTES = 32 * 1024 * 1024
-_JINJA_SUFFIXES = (".j2", ".jinja", ".jinja2")
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,8 @@ def read_chart(directory: Path, display: str, layout: ScenarioLayout = ScenarioL
         ci_values=[
             read_yaml_file(directory, f.relative_to(directory).as_posix()) for f in ci_files if f.is_file()
         ],
-        template_engine="jinja" if _has_jinja_templates(directory) else "gotpl",
     )
+    chart.template_engine = _engine(directory, chart.metadata)
     chart.values_schema, chart.values_schema_error = _read_schema(directory / "values.schema.json")
     chart.crd_objects = list(_crd_objects(directory))
     chart.scenarios = _scenarios(chart)
@@ -95,9 +96,14 @@ def _read_schema(path: Path) -> tuple[Mapping[str, Any] | None, str | None]:
     return data, None
 
 
-def _has_jinja_templates(directory: Path) -> bool:
+def _engine(directory: Path, metadata: Mapping[str, Any]) -> TemplateEngine:
     templates = directory / "templates"
-    return templates.is_dir() and any(p.name.endswith(_JINJA_SUFFIXES) for p in templates.rglob("*"))
+    names = [p.relative_to(directory).as_posix() for p in templates.rglob("*")] if templates.is_dir() else []
+    annotations = metadata.get("annotations")
+    try:
+        return detect_engine(annotations if isinstance(annotations, Mapping) else {}, names)
+    except ChartError:
+        return "gotpl"  # a bad engine annotation is reported by chart-yaml; Helm renders Go templates
 
 
 def _crd_objects(directory: Path) -> Iterator[Mapping[str, Any]]:

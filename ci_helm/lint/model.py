@@ -7,7 +7,6 @@ Nothing here does I/O. :mod:`ci_helm.lint.inputs` builds :class:`ChartInput` fro
 from __future__ import annotations
 
 import threading
-
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path

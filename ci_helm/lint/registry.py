@@ -53,7 +53,7 @@ def _rule_from(module: ModuleType) -> Rule:
     missing = [a for a in ("ID", "DEFAULT_LEVEL", "SCOPE", "Options", "check") if not hasattr(module, a)]
     if missing or not module.__doc__:
         raise InternalError(f"lint rule module {module.__name__} lacks {', '.join(missing) or 'a docstring'}")
-    if not is_dataclass(module.Options):
+    if not (isinstance(module.Options, type) and is_dataclass(module.Options)):
         raise InternalError(f"{module.__name__}.Options must be a dataclass")
     return Rule(
         id=module.ID,

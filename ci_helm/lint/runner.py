@@ -17,7 +17,7 @@ from typing import Protocol
 from ci_helm.errors import ChartError, UsageError
 from ci_helm.lint.config import ConfiguredRule
 from ci_helm.lint.documents import split_manifests
-from ci_helm.lint.engine_port import RenderJob, RenderOutcome, ScenarioEngine
+from ci_helm.lint.engine_port import RenderJob, RenderOutcome, ScenarioRunner, coalesce
 from ci_helm.lint.inputs import ScenarioLayout, read_chart
 from ci_helm.lint.model import ChartInput, Finding, HelmMessage, LintServices, Rendered, RuleContext
 from ci_helm.model.results import ChartReport, CheckResult, Level, Problem, RunReport
@@ -63,7 +63,7 @@ class _ChartState:
 
 
 def lint_charts(
-    request: LintRequest, engine: ScenarioEngine | None, progress: Progress | None = None
+    request: LintRequest, engine: ScenarioRunner | None, progress: Progress | None = None
 ) -> RunReport:
     started = time.monotonic()
     states = [_load(directory, display, request.layout) for directory, display in request.charts]
@@ -81,7 +81,13 @@ def lint_charts(
                 state, rendered = job_owner[job.key]
                 futures.append(
                     pool.submit(
-                        _run_render_rules, state, rendered, outcome, render_rules, request.services, progress
+                        _run_render_rules,
+                        state,
+                        rendered,
+                        outcome,
+                        render_rules,
+                        services=request.services,
+                        progress=progress,
                     )
                 )
         for f in futures:
@@ -162,6 +168,7 @@ def _run_render_rules(
     rendered: Rendered,
     outcome: RenderOutcome,
     rules: list[ConfiguredRule],
+    *,
     services: LintServices,
     progress: Progress | None,
 ) -> None:
@@ -182,7 +189,8 @@ def _fill(state: _ChartState, rendered: Rendered, outcome: RenderOutcome) -> Non
             HelmMessage(_HELM_LEVELS.get(sev, Level.INFO), path, msg)
             for sev, path, msg in outcome.lint_messages
         ]
-    rendered.merged_values = outcome.merged_values
+    defaults = chart_values(state.chart)
+    rendered.merged_values = coalesce(defaults, rendered.scenario.values)
     if outcome.error is not None:
         rendered.error = outcome.error
         problem = Problem(
@@ -203,9 +211,16 @@ def _fill(state: _ChartState, rendered: Rendered, outcome: RenderOutcome) -> Non
     )
 
 
+def chart_values(chart: ChartInput | None) -> dict[str, object]:
+    data = chart.values_yaml.data if chart is not None and chart.values_yaml is not None else None
+    return dict(data) if isinstance(data, dict) else {}
+
+
 def _render_advice(outcome: RenderOutcome) -> str:
     if outcome.timed_out:
-        return f"{outcome.error}: a template loops or recurses without end; raise --timeout only if it is just slow"
+        return (
+            f"{outcome.error}: a template loops or recurses without end (raise --timeout if it is just slow)"
+        )
     return f"the chart does not render: {outcome.error}"
 
 

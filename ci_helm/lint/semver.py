@@ -76,8 +76,8 @@ def constraint_error(text: str) -> str | None:
     """Why ``text`` is not a valid version constraint (``>=1.21.0-0``, ``^1.2 || ~2.0``), else None."""
     if not text.strip():
         return "the constraint is empty"
-    for alternative in text.split("||"):
-        alternative = alternative.strip()
+    for raw in text.split("||"):
+        alternative = raw.strip()
         if not alternative:
             return "an empty alternative around '||'"
         if _HYPHEN_RANGE.match(alternative):

@@ -29,10 +29,26 @@ ID = "chart-yaml"
 DEFAULT_LEVEL = Level.ERROR
 SCOPE: Scope = "chart"
 
-_SPEC_FIELDS = (
-    "apiVersion name version kubeVersion description type keywords home sources dependencies "
-    "maintainers icon appVersion deprecated annotations engine tags condition"
-).split()
+_SPEC_FIELDS = [
+    "apiVersion",
+    "name",
+    "version",
+    "kubeVersion",
+    "description",
+    "type",
+    "keywords",
+    "home",
+    "sources",
+    "dependencies",
+    "maintainers",
+    "icon",
+    "appVersion",
+    "deprecated",
+    "annotations",
+    "engine",
+    "tags",
+    "condition",
+]
 _NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 _URL = re.compile(r"^https?://[^\s/$.?#].\S*$", re.IGNORECASE)
 _REPO = re.compile(r"^(https?://|oci://|file://|@|alias:)\S+$", re.IGNORECASE)
@@ -117,7 +133,8 @@ def _version(data: Mapping[str, Any], at: Any) -> Iterator[Finding]:
         return
     if not isinstance(version, str):
         yield at(
-            f'version {version!r} is a YAML {type(version).__name__}: quote it and make it SemVer, e.g. "1.0.0"',
+            f"version {version!r} is a YAML {type(version).__name__}: quote it and make it SemVer, "
+            'e.g. "1.0.0"',
             "version",
         )
         return
@@ -190,7 +207,8 @@ def _dependencies(data: Mapping[str, Any], at: Any) -> Iterator[Finding]:
         effective = str(dep.get("alias") or dep.get("name") or "")
         if effective in seen:
             yield at(
-                f"dependencies[{i}]: {effective!r} appears twice (also at index {seen[effective]}); give one an alias",
+                f"dependencies[{i}]: {effective!r} appears twice (also at index {seen[effective]}); "
+                "give one an alias",
                 "dependencies",
                 i,
             )

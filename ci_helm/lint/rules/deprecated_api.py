@@ -53,7 +53,8 @@ def _check_one(obj: Mapping[str, Any], path: str, target: KubeVersion, options: 
     what = f"{kind} {name!r}" if name else kind
     if (target.major, target.minor) >= (dep.removed_in.major, dep.removed_in.minor):
         return Finding(
-            f"{what} uses {api_version}, removed in Kubernetes {dep.removed_in} (target {target}): {dep.advice()}",
+            f"{what} uses {api_version}, removed in Kubernetes {dep.removed_in} (target {target}): "
+            f"{dep.advice()}",
             path,
         )
     if options.warn_deprecated and (target.major, target.minor) >= (

@@ -30,5 +30,6 @@ def check(ctx: RuleContext, options: Options) -> Iterator[Finding]:
         if shared:
             yield finding(
                 pod.doc,
-                f"{pod.doc.describe()} sets {', '.join(f'{f}: true' for f in shared)}: remove unless it is a node agent",
+                f"{pod.doc.describe()} sets {', '.join(f'{f}: true' for f in shared)}: remove unless "
+                "it is a node agent",
             )

@@ -36,5 +36,6 @@ def check(ctx: RuleContext, options: Options) -> Iterator[Finding]:
                 continue
             yield finding(
                 pod.doc,
-                f"{pod.doc.describe()} mounts hostPath {path!r} (volume {v.get('name')!r}): use a PVC, emptyDir or ConfigMap",
+                f"{pod.doc.describe()} mounts hostPath {path!r} (volume {v.get('name')!r}): use a "
+                "PVC, emptyDir or ConfigMap",
             )

@@ -55,7 +55,8 @@ def check(ctx: RuleContext, options: Options) -> Iterator[Finding]:
             elif tag in options.mutable_tags:
                 yield finding(
                     pod.doc,
-                    f"{c.describe()}: image {image!r} uses the mutable tag {tag!r}: pin a version tag or digest",
+                    f"{c.describe()}: image {image!r} uses the mutable tag {tag!r}: pin a version tag "
+                    "or digest",
                 )
             elif options.require_digest:
                 yield finding(

@@ -95,7 +95,8 @@ def _no_schema(doc: Document, version: object, crd_known: bool) -> Iterator[Find
         )
     else:
         yield Finding(
-            f"{doc.describe()}: custom resource {doc.api_version} {doc.kind} has no CRD in the chart; not validated",
+            f"{doc.describe()}: custom resource {doc.api_version} {doc.kind} has no CRD in the chart; "
+            "not validated",
             doc.template,
             level=Level.INFO,
         )

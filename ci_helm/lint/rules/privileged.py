@@ -37,7 +37,8 @@ def check(ctx: RuleContext, options: Options) -> Iterator[Finding]:
             if sc.get("privileged") is True:
                 yield finding(
                     pod.doc,
-                    f"{c.describe()} is privileged: remove securityContext.privileged or grant only the capabilities it needs",
+                    f"{c.describe()} is privileged: remove securityContext.privileged or grant only "
+                    "the capabilities it needs",
                 )
             caps = sc.get("capabilities")
             added = caps.get("add") if isinstance(caps, Mapping) else None
@@ -49,5 +50,6 @@ def check(ctx: RuleContext, options: Options) -> Iterator[Finding]:
             if bad:
                 yield finding(
                     pod.doc,
-                    f"{c.describe()} adds capabilities {', '.join(bad)}: drop them unless the workload truly needs them",
+                    f"{c.describe()} adds capabilities {', '.join(bad)}: drop them unless the "
+                    "workload truly needs them",
                 )

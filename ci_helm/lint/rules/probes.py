@@ -35,5 +35,6 @@ def check(ctx: RuleContext, options: Options) -> Iterator[Finding]:
             if missing:
                 yield finding(
                     pod.doc,
-                    f"{c.describe()} has no {' or '.join(missing)}: add {'them' if len(missing) > 1 else 'it'}",
+                    f"{c.describe()} has no {' or '.join(missing)}: add "
+                    f"{'them' if len(missing) > 1 else 'it'}",
                 )

@@ -32,5 +32,6 @@ def check(ctx: RuleContext, options: Options) -> Iterator[Finding]:
             if not (isinstance(sc, Mapping) and sc.get("readOnlyRootFilesystem") is True):
                 yield finding(
                     pod.doc,
-                    f"{c.describe()} has a writable root filesystem: set securityContext.readOnlyRootFilesystem: true",
+                    f"{c.describe()} has a writable root filesystem: set "
+                    "securityContext.readOnlyRootFilesystem: true",
                 )

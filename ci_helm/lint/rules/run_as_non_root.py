@@ -51,5 +51,6 @@ def check(ctx: RuleContext, options: Options) -> Iterator[Finding]:
             if (pod_level if decided is None else decided) is not True:
                 yield finding(
                     pod.doc,
-                    f"{c.describe()} may run as root: set securityContext.runAsNonRoot: true and a non-zero runAsUser",
+                    f"{c.describe()} may run as root: set securityContext.runAsNonRoot: true and a "
+                    "non-zero runAsUser",
                 )

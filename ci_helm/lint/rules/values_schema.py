@@ -31,7 +31,7 @@ class Options:
 
 
 def check(ctx: RuleContext, options: Options) -> Iterator[Finding]:
-    schema = ctx.chart.values_schema
+    schema = dict(ctx.chart.values_schema) if ctx.chart.values_schema is not None else None
     rendered = ctx.rendered
     if schema is None or rendered is None or rendered.merged_values is None:
         return
@@ -77,9 +77,9 @@ def _locate(sources: list[tuple[YamlFile, KeyLines]], key: list[Any]) -> tuple[s
 
 def _has(data: Any, key: list[Any]) -> bool:
     for part in key:
-        if isinstance(data, Mapping) and part in data:
-            data = data[part]
-        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+        if (isinstance(data, Mapping) and part in data) or (
+            isinstance(data, list) and isinstance(part, int) and part < len(data)
+        ):
             data = data[part]
         else:
             return False

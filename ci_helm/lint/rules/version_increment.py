@@ -42,7 +42,8 @@ def check(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     previous = parse_semver(previous_text) if previous_text else None
     if previous is not None and not current > previous:
         yield Finding(
-            f"version {current} is not higher than {previous} on the target branch: bump it (e.g. to {_bump(previous)})",
+            f"version {current} is not higher than {previous} on the target branch: bump it (e.g. to "
+            f"{_bump(previous)})",
             "Chart.yaml",
             line,
         )
