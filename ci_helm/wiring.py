@@ -59,3 +59,14 @@ def git_repo(cwd: Path, environ: Mapping[str, str] | None = None) -> GitCli:
     from ci_helm.adapters.git import GitCli
 
     return GitCli.discover(cwd, env=environ)
+
+
+def lint_scenario_runner(settings: _SettingsLike, environ: Mapping[str, str] | None = None) -> Any:
+    """The lint command's scenario runner: the configured engine, fanned out over its workers."""
+    from ci_helm.engine.isolated import default_workers
+    from ci_helm.lint.engine_port import ScenarioRunner
+    from ci_helm.lint.jinja_render import render_jinja_dir
+
+    engine = engine_from_settings(settings, environ=environ)
+    workers = int(settings.get("render-workers") or default_workers())
+    return ScenarioRunner(engine, workers=workers, jinja=render_jinja_dir)
