@@ -8,11 +8,16 @@ values file, else values.yaml). The schema's own ``$schema`` picks the JSON Sche
 
 from __future__ import annotations
 
+import json
+
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import jsonschema
+import referencing
+import referencing.exceptions
 
 from ci_helm.kube.schemas import json_path
 from ci_helm.lint.model import Finding, RuleContext, Scope, YamlFile
@@ -54,6 +59,19 @@ def check(ctx: RuleContext, options: Options) -> Iterator[Finding]:
         yield Finding(
             f"{len(errors) - options.max_errors} more schema violations not shown", "values.schema.json"
         )
+
+
+def _local_registry(chart_dir: Path) -> referencing.Registry[Any]:
+    """Relative ``$ref`` s resolve to files inside the chart; nothing is fetched from the network."""
+    root = chart_dir.resolve()
+
+    def retrieve(uri: str) -> referencing.Resource[Any]:
+        target = (root / uri.removeprefix("file://").lstrip("/")).resolve()
+        if "://" in uri.removeprefix("file://") or not target.is_relative_to(root) or not target.is_file():
+            raise referencing.exceptions.NoSuchResource(ref=uri)  # type: ignore[call-arg]
+        return referencing.Resource.from_contents(json.loads(target.read_text(encoding="utf-8")))
+
+    return referencing.Registry(retrieve=retrieve)  # type: ignore[call-arg]
 
 
 def _sources(ctx: RuleContext) -> list[tuple[YamlFile, KeyLines]]:
