@@ -46,11 +46,20 @@ def check(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     except jsonschema.SchemaError as exc:
         yield Finding(f"values.schema.json is not a valid JSON Schema: {exc.message}", "values.schema.json")
         return
-    validator = cls(schema)
+    validator = cls(schema, registry=_local_registry(ctx.chart.directory))
     sources = _sources(ctx)
-    errors = sorted(
-        validator.iter_errors(dict(rendered.merged_values)), key=lambda e: list(map(str, e.absolute_path))
-    )
+    try:
+        errors = sorted(
+            validator.iter_errors(dict(rendered.merged_values)), key=lambda e: list(map(str, e.absolute_path))
+        )
+    except referencing.exceptions.Unresolvable as exc:
+        yield Finding(
+            f"values.schema.json refers to {exc.ref!r}, which cannot be read offline (only files inside "
+            "the chart are): values not validated",
+            "values.schema.json",
+            level=Level.WARNING,
+        )
+        return
     for error in errors[: options.max_errors]:
         key = list(error.absolute_path)
         path, line = _locate(sources, key)
