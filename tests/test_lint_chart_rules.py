@@ -57,7 +57,8 @@ def test_yamale_schema_maps_to_required_fields(tmp_path: Path) -> None:
 
     schema = tmp_path / "chart_schema.yaml"
     schema.write_text(
-        "name: str()\nhome: str()\nversion: str()\nicon: str(required=False)\n---\nmaintainer:\n  name: str()\n"
+        "name: str()\nhome: str()\nversion: str()\nicon: str(required=False)\n"
+        "---\nmaintainer:\n  name: str()\n"
     )
     options = chart_yaml_options(schema)
     assert options["required-fields"] == ["name", "home", "version"]

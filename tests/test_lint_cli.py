@@ -38,7 +38,10 @@ def test_clean_chart_passes_and_warnings_fail_only_with_strict(run_cli, tmp_path
 
 def test_each_ci_values_file_is_a_scenario(run_cli, tmp_path: Path) -> None:
     extra = {
-        "templates/ing.yaml": "{{ if .Values.ingress }}apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata:\n  name: x\n{{ end }}\n"
+        "templates/ing.yaml": (
+            "{{ if .Values.ingress }}apiVersion: extensions/v1beta1\n"
+            "kind: Ingress\nmetadata:\n  name: x\n{{ end }}\n"
+        )
     }
     chart = write_chart(
         tmp_path,
@@ -55,12 +58,16 @@ def test_each_ci_values_file_is_a_scenario(run_cli, tmp_path: Path) -> None:
         dep[0]["scenario"].startswith("ci/ingress-values.yaml")
         and "networking.k8s.io/v1" in dep[0]["message"]
     )
-    assert dep[0]["path"] == f"{chart}/templates/ing.yaml"
+    assert dep[0]["file"] == f"{chart}/templates/ing.yaml"
 
 
 def test_several_kube_versions(run_cli, tmp_path: Path) -> None:
     extra = {
-        "templates/cj.yaml": "apiVersion: batch/v1beta1\nkind: CronJob\nmetadata:\n  name: c\nspec:\n  schedule: '@daily'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: Never\n          containers: [{name: c, image: 'busybox:1'}]\n"
+        "templates/cj.yaml": (
+            "apiVersion: batch/v1beta1\nkind: CronJob\nmetadata:\n  name: c\nspec:\n  schedule: '@daily'\n"
+            "  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: Never\n"
+            "          containers: [{name: c, image: 'busybox:1'}]\n"
+        )
     }
     chart = write_chart(tmp_path, files=extra)
     code, report = lint_json(
@@ -114,7 +121,7 @@ def test_text_output_and_list_rules(run_cli, tmp_path: Path) -> None:
     chart = write_chart(tmp_path, files={"values.yaml": "image: nginx:latest\n"})
     result = run_cli("lint", "--disable-rules", "version-increment", str(chart))
     assert result.exit_code == 0
-    assert "mutable tag 'latest'" in result.stdout and "1 chart(s): 0 error(s)" in result.stdout
+    assert "mutable tag 'latest'" in result.stdout and "lint passed: 1 chart, 0 errors" in result.stdout
     listed = run_cli("lint", "--list-rules", "--format", "json")
     ids = {r["id"] for r in json.loads(listed.stdout)}
     assert {"chart-yaml", "kube-schema", "deprecated-api", "helm-lint", "image-tag", "values-schema"} <= ids

@@ -229,7 +229,10 @@ def test_duplicate_resources_and_dangling_services(chart: Any) -> None:
 
 
 def test_values_schema_lists_every_violation_with_the_values_line(tmp_path: Path) -> None:
-    schema = '{"type": "object", "required": ["image"], "properties": {"image": {"type": "string"}, "replicas": {"type": "integer", "minimum": 1}}}'
+    schema = (
+        '{"type": "object", "required": ["image"], '
+        '"properties": {"image": {"type": "string"}, "replicas": {"type": "integer", "minimum": 1}}}'
+    )
     chart = chart_input(
         write_chart(
             tmp_path, files={"values.schema.json": schema, "values.yaml": "image: nginx:1\nreplicas: 0\n"}

@@ -9,6 +9,7 @@ network failures are warnings, never a failed run. Each name is looked up once p
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -49,10 +50,14 @@ def check(ctx: RuleContext, options: Options) -> Iterator[Finding]:
         if not isinstance(m, Mapping):
             yield Finding(f"maintainers[{i}] must be a mapping with name, email, url", "Chart.yaml", line)
             continue
-        yield from _well_formed(i, m, lambda key: lines.line(["maintainers", i, key]) or line)
+        yield from _well_formed(i, m, functools.partial(_key_line, lines, i))
         name = m.get("name")
         if ctx.services.http_get is not None and isinstance(name, str) and name:
             yield from _online(name, i, line, ctx.services)
+
+
+def _key_line(lines: KeyLines, index: int, key: str) -> int | None:
+    return lines.line(["maintainers", index, key])
 
 
 def _well_formed(i: int, m: Mapping[str, Any], line_of: Callable[[str], int | None]) -> Iterator[Finding]:

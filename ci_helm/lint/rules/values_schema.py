@@ -9,7 +9,6 @@ values file, else values.yaml). The schema's own ``$schema`` picks the JSON Sche
 from __future__ import annotations
 
 import json
-
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
