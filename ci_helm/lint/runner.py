@@ -129,18 +129,26 @@ def _jobs(
         for scenario in chart.scenarios:
             for version in request.services.kube_versions:
                 key = len(jobs)
+                jinja = chart.template_engine == "jinja"  # Helm cannot lint Jinja2 templates
+                values = dict(scenario.values)
                 jobs.append(
-                    RenderJob(key, str(chart.directory), dict(scenario.values), version.full, wants_helm_lint)
+                    RenderJob(
+                        key,
+                        str(chart.directory),
+                        values,
+                        version.full,
+                        wants_helm_lint and not jinja,
+                        jinja=jinja,
+                    )
                 )
                 owner[key] = (state, Rendered(scenario, version))
     return jobs, owner
 
 
 def _renderable(state: _ChartState, chart: ChartInput) -> bool:
-    if chart.template_engine == "jinja":
-        state.checks.setdefault(
-            RENDER_CHECK, CheckResult(RENDER_CHECK, skipped="Jinja2 charts are rendered by the jinja engine")
-        )
+    if chart.metadata.get("type") == "library":
+        reason = "a library chart renders nothing on its own"
+        state.checks.setdefault(RENDER_CHECK, CheckResult(RENDER_CHECK, skipped=reason))
         return False
     broken = [
         f for f in (chart.chart_yaml, chart.values_yaml) if f is not None and f.data is None and f.error

@@ -13,13 +13,14 @@ from typing import Any
 from ci_helm.cli.chart_selection import SELECTION_SETTINGS, ChartSelection, detect_changes, select_charts
 from ci_helm.cli.common import ENGINE_SETTINGS
 from ci_helm.cli.context import Context
+from ci_helm.cli.reporting import REPORT_SETTINGS, emit_reports, report_targets
 from ci_helm.errors import CiHelmError, ConfigError, ExitCode
 from ci_helm.kube.schemas import KubeVersion, available_versions, parse_kube_version
 from ci_helm.lint.config import configure_rules
 from ci_helm.lint.history import ChangeSetHistory, index_versions
 from ci_helm.lint.inputs import ScenarioLayout
 from ci_helm.lint.model import LintServices
-from ci_helm.lint.output import print_report, print_rules, rich_progress
+from ci_helm.lint.output import print_rules, rich_progress
 from ci_helm.lint.runner import LintRequest, lint_charts
 from ci_helm.settings import Setting, Settings, add_flags, declare
 
@@ -81,7 +82,7 @@ LINT_SETTINGS = declare(
     ),
 )
 
-SETTINGS = SELECTION_SETTINGS + ENGINE_SETTINGS + CT_SETTINGS + LINT_SETTINGS
+SETTINGS = SELECTION_SETTINGS + ENGINE_SETTINGS + CT_SETTINGS + LINT_SETTINGS + REPORT_SETTINGS
 
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
@@ -108,10 +109,11 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         disable=_disabled(s),
         options_overrides=_overrides(s),
     )
+    report_targets(ctx)  # a bad --report FORMAT=PATH fails before any work
     selection = select_charts(ctx, args.charts)
     if not selection.charts:
         ctx.out.info("no charts to lint")
-        print_report(ctx, lint_charts(LintRequest([], rules, _services(ctx, selection)), None))
+        emit_reports(ctx=ctx, report=lint_charts(LintRequest([], rules, _services(ctx, selection)), None))
         return ExitCode.OK
     services = _services(ctx, selection)
     request = LintRequest(
@@ -128,7 +130,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             report = lint_charts(request, runner, progress)
     finally:
         runner.close()
-    print_report(ctx, report)
+    emit_reports(ctx=ctx, report=report)
     return report.exit_code()
 
 
@@ -172,7 +174,7 @@ def _overrides(s: Settings) -> dict[str, dict[str, Any]]:
 def _services(ctx: Context, selection: ChartSelection) -> LintServices:
     s = ctx.settings
     history: ChangeSetHistory | None = None
-    if s.get("check-version-increment", True):
+    if s.get("check-version-increment", True) and "version-increment" not in _disabled(s):
         history = _history(ctx, selection)
     services = LintServices(
         kube_versions=kube_versions(s.get("kube-version")),

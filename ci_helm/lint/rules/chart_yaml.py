@@ -129,17 +129,16 @@ def _identity(data: Mapping[str, Any], directory: str, options: Options, at: Any
 
 def _version(data: Mapping[str, Any], at: Any) -> Iterator[Finding]:
     version = data.get("version")
+    parsed = parse_semver(version) if isinstance(version, str) else None
     if version in (None, ""):
-        return
-    if not isinstance(version, str):
+        pass  # reported as a missing required field
+    elif not isinstance(version, str):
         yield at(
             f"version {version!r} is a YAML {type(version).__name__}: quote it and make it SemVer, "
             'e.g. "1.0.0"',
             "version",
         )
-        return
-    parsed = parse_semver(version)
-    if parsed is None:
+    elif parsed is None:
         yield at(
             f"version {version!r} is not a SemVer 2 version (MAJOR.MINOR.PATCH[-PRERELEASE][+BUILD])",
             "version",

@@ -20,6 +20,31 @@ from ci_helm.kube.schemas import available_versions, json_path
 from ci_helm.lint.model import Document, Finding, RuleContext, Scope
 from ci_helm.model.results import Level
 
+# API groups Kubernetes itself serves; other *.k8s.io groups (Gateway API, ...) are CRDs.
+BUILTIN_GROUPS = frozenset(
+    (
+        "",
+        "admissionregistration.k8s.io",
+        "apiextensions.k8s.io",
+        "apiregistration.k8s.io",
+        "authentication.k8s.io",
+        "authorization.k8s.io",
+        "certificates.k8s.io",
+        "coordination.k8s.io",
+        "discovery.k8s.io",
+        "events.k8s.io",
+        "flowcontrol.apiserver.k8s.io",
+        "internal.apiserver.k8s.io",
+        "networking.k8s.io",
+        "node.k8s.io",
+        "rbac.authorization.k8s.io",
+        "resource.k8s.io",
+        "scheduling.k8s.io",
+        "storage.k8s.io",
+        "storagemigration.k8s.io",
+    )
+)
+
 ID = "kube-schema"
 DEFAULT_LEVEL = Level.ERROR
 SCOPE: Scope = "render"
@@ -86,7 +111,7 @@ def _no_schema(doc: Document, version: object, crd_known: bool) -> Iterator[Find
             doc.template,
             level=Level.INFO,
         )
-    elif group == "" or group.endswith(".k8s.io") or "." not in group:
+    elif group in BUILTIN_GROUPS or "." not in group:
         yield Finding(
             f"{doc.describe()}: Kubernetes {version} does not serve {doc.api_version} {doc.kind}: "
             "check the apiVersion and the kind's spelling",

@@ -9,8 +9,9 @@ network failures are warnings, never a failed run. Each name is looked up once p
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,27 +50,33 @@ def check(ctx: RuleContext, options: Options) -> Iterator[Finding]:
         if not isinstance(m, Mapping):
             yield Finding(f"maintainers[{i}] must be a mapping with name, email, url", "Chart.yaml", line)
             continue
-        yield from _well_formed(i, m, line)
+        yield from _well_formed(i, m, functools.partial(_key_line, lines, i))
         name = m.get("name")
         if ctx.services.http_get is not None and isinstance(name, str) and name:
             yield from _online(name, i, line, ctx.services)
 
 
-def _well_formed(i: int, m: Mapping[str, Any], line: int | None) -> Iterator[Finding]:
+def _key_line(lines: KeyLines, index: int, key: str) -> int | None:
+    return lines.line(["maintainers", index, key])
+
+
+def _well_formed(i: int, m: Mapping[str, Any], line_of: Callable[[str], int | None]) -> Iterator[Finding]:
     if not isinstance(m.get("name"), str) or not m.get("name"):
-        yield Finding(f"maintainers[{i}] has no name", "Chart.yaml", line)
+        yield Finding(f"maintainers[{i}] has no name", "Chart.yaml", line_of("name"))
     email = m.get("email")
     if email is not None and not (isinstance(email, str) and _EMAIL.match(email)):
-        yield Finding(f"maintainers[{i}].email {email!r} is not an email address", "Chart.yaml", line)
+        yield Finding(
+            f"maintainers[{i}].email {email!r} is not an email address", "Chart.yaml", line_of("email")
+        )
     url = m.get("url")
     if url is not None and not (isinstance(url, str) and _URL.match(url)):
-        yield Finding(f"maintainers[{i}].url {url!r} is not an http(s) URL", "Chart.yaml", line)
+        yield Finding(f"maintainers[{i}].url {url!r} is not an http(s) URL", "Chart.yaml", line_of("url"))
     for key in m:
         if key not in ("name", "email", "url"):
             yield Finding(
                 f"maintainers[{i}] has unknown key {key!r} (name, email, url)",
                 "Chart.yaml",
-                line,
+                line_of(str(key)),
                 level=Level.WARNING,
             )
 

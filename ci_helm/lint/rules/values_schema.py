@@ -8,11 +8,15 @@ values file, else values.yaml). The schema's own ``$schema`` picks the JSON Sche
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import jsonschema
+import referencing
+import referencing.exceptions
 
 from ci_helm.kube.schemas import json_path
 from ci_helm.lint.model import Finding, RuleContext, Scope, YamlFile
@@ -41,11 +45,20 @@ def check(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     except jsonschema.SchemaError as exc:
         yield Finding(f"values.schema.json is not a valid JSON Schema: {exc.message}", "values.schema.json")
         return
-    validator = cls(schema)
+    validator = cls(schema, registry=_local_registry(ctx.chart.directory))
     sources = _sources(ctx)
-    errors = sorted(
-        validator.iter_errors(dict(rendered.merged_values)), key=lambda e: list(map(str, e.absolute_path))
-    )
+    try:
+        errors = sorted(
+            validator.iter_errors(dict(rendered.merged_values)), key=lambda e: list(map(str, e.absolute_path))
+        )
+    except referencing.exceptions.Unresolvable as exc:
+        yield Finding(
+            f"values.schema.json refers to {exc.ref!r}, which cannot be read offline (only files inside "
+            "the chart are): values not validated",
+            "values.schema.json",
+            level=Level.WARNING,
+        )
+        return
     for error in errors[: options.max_errors]:
         key = list(error.absolute_path)
         path, line = _locate(sources, key)
@@ -54,6 +67,19 @@ def check(ctx: RuleContext, options: Options) -> Iterator[Finding]:
         yield Finding(
             f"{len(errors) - options.max_errors} more schema violations not shown", "values.schema.json"
         )
+
+
+def _local_registry(chart_dir: Path) -> referencing.Registry[Any]:
+    """Relative ``$ref`` s resolve to files inside the chart; nothing is fetched from the network."""
+    root = chart_dir.resolve()
+
+    def retrieve(uri: str) -> referencing.Resource[Any]:
+        target = (root / uri.removeprefix("file://").lstrip("/")).resolve()
+        if "://" in uri.removeprefix("file://") or not target.is_relative_to(root) or not target.is_file():
+            raise referencing.exceptions.NoSuchResource(ref=uri)  # type: ignore[call-arg]
+        return referencing.Resource.from_contents(json.loads(target.read_text(encoding="utf-8")))
+
+    return referencing.Registry(retrieve=retrieve)  # type: ignore[call-arg]
 
 
 def _sources(ctx: RuleContext) -> list[tuple[YamlFile, KeyLines]]:
