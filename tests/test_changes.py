@@ -303,3 +303,20 @@ def test_chart_at_the_repository_root(tmp_path: Path) -> None:
     assert [(c.path, c.name, c.files) for c in result.charts] == [
         (".", "root", (".github/charts/ci-fixture/Chart.yaml", "templates/a.yaml"))
     ]
+
+
+def test_read_many_matches_read_for_unicode_binary_and_missing_files(repo: Repo) -> None:
+    repo.write("charts/a/Chart.yaml", chart_yaml("a", "1.0.0") + "description: café ☕\n")
+    (repo.path / "charts/a/latin1.txt").write_bytes(b"caf\xe9\n")
+    (repo.path / "charts/a/blob.bin").write_bytes(bytes(range(256)))
+    repo.commit("odd files")
+    git_repo = GitCli(repo.path)
+    names = ["charts/a/Chart.yaml", "charts/a/nope.yaml", "charts/a/values.yaml"]
+    assert git_repo.read_many("HEAD", names) == {n: git_repo.read("HEAD", n) for n in names}
+    assert git_repo.read_many("HEAD", names)["charts/a/nope.yaml"] is None
+    assert "café ☕".encode() in (git_repo.read_many("HEAD", names)["charts/a/Chart.yaml"] or b"")
+    # not UTF-8: falls back to one read per file instead of misparsing
+    odd = git_repo.read_many("HEAD", ["charts/a/latin1.txt", "charts/a/Chart.yaml"])
+    assert odd["charts/a/Chart.yaml"] == git_repo.read("HEAD", "charts/a/Chart.yaml")
+    result = detect(git_repo, ChangeOptions())
+    assert [(c.path, c.version) for c in result.charts] == [("charts/a", "1.0.0")]
