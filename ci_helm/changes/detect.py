@@ -127,10 +127,13 @@ def _missing_ref_message(repo: GitRepo, options: ChangeOptions, ref: str) -> str
     if options.since:
         return f"--since {ref}: no such revision here; fetch it (e.g. `git fetch {options.remote} {ref}`)"
     if repo.has_remote(options.remote):
+        # The explicit refspec creates the remote-tracking branch even in a single-branch clone.
+        unshallow = " --unshallow" if repo.is_shallow() else ""
+        branch = options.target_branch
+        fetch = f"git fetch{unshallow} {options.remote} {branch}:refs/remotes/{options.remote}/{branch}"
         return (
-            f"target branch {ref} not found: run `git fetch {options.remote} {options.target_branch}` "
-            f"({CHECKOUT_HINT}), or pass --fetch; set --target-branch if yours is not "
-            f"{options.target_branch!r}"
+            f"target branch {ref} not found: run `{fetch}` ({CHECKOUT_HINT}), or pass --fetch; "
+            f"set --target-branch if yours is not {branch!r}"
         )
     return (
         f"target branch {options.target_branch!r} not found and there is no remote {options.remote!r}: "
