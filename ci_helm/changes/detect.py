@@ -13,6 +13,7 @@ from typing import Literal
 
 from ci_helm.changes.charts import (
     ChartInfo,
+    chart_file,
     dependents_closure,
     find_charts,
     in_dirs,
@@ -126,10 +127,13 @@ def _missing_ref_message(repo: GitRepo, options: ChangeOptions, ref: str) -> str
     if options.since:
         return f"--since {ref}: no such revision here; fetch it (e.g. `git fetch {options.remote} {ref}`)"
     if repo.has_remote(options.remote):
+        # The explicit refspec creates the remote-tracking branch even in a single-branch clone.
+        unshallow = " --unshallow" if repo.is_shallow() else ""
+        branch = options.target_branch
+        fetch = f"git fetch{unshallow} {options.remote} {branch}:refs/remotes/{options.remote}/{branch}"
         return (
-            f"target branch {ref} not found: run `git fetch {options.remote} {options.target_branch}` "
-            f"({CHECKOUT_HINT}), or pass --fetch; set --target-branch if yours is not "
-            f"{options.target_branch!r}"
+            f"target branch {ref} not found: run `{fetch}` ({CHECKOUT_HINT}), or pass --fetch; "
+            f"set --target-branch if yours is not {branch!r}"
         )
     return (
         f"target branch {options.target_branch!r} not found and there is no remote {options.remote!r}: "
@@ -160,24 +164,40 @@ class _Detection:
         self.now = find_charts(repo.list_files(self.rev))
         self.before = find_charts(repo.list_files(base.commit))
         self._helmignores: dict[str, HelmIgnore] = {}
+        self._cache: dict[tuple[str | None, str], bytes | None] = {}
 
     def run(self) -> ChangeSet:
         counted, ignored, unowned = self._counted_files(self.repo.diff(self.base.commit, self.rev))
+        self._prefetch(self.rev, self.now)
         infos = {c: read_chart_info(c, self._reader(self.rev)) for c in self.now}
         uses = {
             c: local_dependencies(c, i, self.now + self.before) for c, i in infos.items() if i is not None
         }
         via = dependents_closure(counted, uses)
-        charts = []
-        for path in sorted(set(counted) | set(via)):
-            if in_dirs(path, self.options.chart_dirs) and not is_excluded(path, self.options.excluded_charts):
-                charts.append(
-                    self._changed_chart(path, infos.get(path), counted.get(path, []), via.get(path))
-                )
+        listed = [
+            path
+            for path in sorted(set(counted) | set(via))
+            if in_dirs(path, self.options.chart_dirs) and not is_excluded(path, self.options.excluded_charts)
+        ]
+        self._prefetch(self.base.commit, listed)
+        self._prefetch(self.base.ref_commit, listed)
+        charts = [self._changed_chart(p, infos.get(p), counted.get(p, []), via.get(p)) for p in listed]
         return ChangeSet(self.base, tuple(charts), tuple(ignored), tuple(unowned))
 
+    def _prefetch(self, rev: str | None, charts: list[str]) -> None:
+        """Read every chart's Chart.yaml and requirements.yaml at ``rev`` in one go."""
+        names = [chart_file(c, n) for c in charts for n in ("Chart.yaml", "requirements.yaml")]
+        wanted = [n for n in names if (rev, n) not in self._cache]
+        for name, data in self.repo.read_many(rev, wanted).items():
+            self._cache[(rev, name)] = data
+
     def _reader(self, rev: str | None) -> Callable[[str], bytes | None]:
-        return lambda path: self.repo.read(rev, path)
+        def read(path: str) -> bytes | None:
+            if (rev, path) not in self._cache:
+                self._cache[(rev, path)] = self.repo.read(rev, path)
+            return self._cache[(rev, path)]
+
+        return read
 
     def _counted_files(self, changes: list[FileChange]) -> tuple[dict[str, list[str]], list[str], list[str]]:
         """Changed files per chart that count, plus the ignored and chart-less ones."""
@@ -199,7 +219,7 @@ class _Detection:
         if not self.options.honor_helmignore:
             return False
         if chart not in self._helmignores:
-            name = posixpath.join(chart, ".helmignore") if chart != "." else ".helmignore"
+            name = chart_file(chart, ".helmignore")
             data = self.repo.read(self.rev, name)
             data = self.repo.read(self.base.commit, name) if data is None else data
             self._helmignores[chart] = HelmIgnore.parse(data.decode("utf-8", "replace") if data else "")
