@@ -94,6 +94,7 @@ def test_package_action_outputs_the_packages(chart_repo: Path) -> None:
     assert "guestbook-1.2.3-rc.1+sha.abc.tgz" in run.outputs["packages"]
 
 
+@pytest.mark.slow
 def test_install_step_installs_the_action_version(chart_repo: Path, tmp_path: Path) -> None:
     """install: true builds a venv with the action's own checkout, then runs that ci-helm."""
     env = {
