@@ -141,10 +141,6 @@ def _tables(
     dst: dict[str, Any], src: dict[str, Any], prefix: str, *, merge: bool, warn: Warn
 ) -> dict[str, Any]:
     """Helm's ``coalesceTablesFullKey``: merge ``src`` under ``dst`` (``dst`` wins)."""
-    if src is None:
-        return dst
-    if dst is None:
-        return src
     src_had_value = {key for key, value in src.items() if value is not None}
     for key, value in dst.items():
         if value is None:
