@@ -88,8 +88,8 @@ def test_missing_dependency_is_a_clear_error(tmp_path: Path, run_cli: Cli) -> No
 
 def test_missing_chart_and_bad_kube_version(tmp_path: Path, run_cli: Cli) -> None:
     result = run_cli("template", str(tmp_path / "nope"))
-    assert result.exit_code == 1
-    assert "chart not found" in _one_error_line(result)
+    assert result.exit_code == 2
+    assert "not found" in _one_error_line(result)
     chart = write_chart(tmp_path, "ok", {"templates/cm.yaml": "a: 1\n"})
     result = run_cli("template", str(chart), "--kube-version", "garbage")
     assert result.exit_code == 2
