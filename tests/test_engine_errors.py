@@ -107,3 +107,16 @@ def test_go_warnings_are_reported_not_leaked(tmp_path: Path, run_cli_subprocess:
     assert result.exit_code == 0, result.stderr
     assert result.stderr == "warning: helm: skipped value for warn.scal: Not a table.\n"
     assert 'v: {"a":1}' in result.stdout  # the user's table wins, as in helm
+
+
+def test_incompatible_kube_version_is_helms_error(tmp_path: Path, run_cli: Cli) -> None:
+    chart = write_chart(
+        tmp_path, "kv", {"templates/cm.yaml": "a: 1\n"}, chart_extra='kubeVersion: ">=1.25.0-0"\n'
+    )
+    result = run_cli("template", str(chart), "--kube-version", "1.20.3")
+    assert result.exit_code == 1
+    assert "chart requires kubeVersion: >=1.25.0-0 which is incompatible with Kubernetes v1.20.3" in (
+        _one_error_line(result)
+    )
+    assert run_cli("template", str(chart), "--kube-version", "v1.31.0-eks-1").exit_code == 0
+    assert run_cli("template", str(chart)).exit_code == 0  # the default v1.36.0 is compatible
