@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -13,7 +16,7 @@ from ci_helm.engine.base import ReleaseOptions
 from ci_helm.engine.helm_home import HelmHome
 from ci_helm.engine.isolated import IsolatedEngine
 from ci_helm.errors import RenderError, RenderTimeout
-from tests.conftest import CliResult
+from tests.conftest import REPO_ROOT, CliResult
 from tests.support.charts import write_chart
 
 LOOP = "{{ range $i := until 100000000 }}{{ $i }}{{ end }}\n"
@@ -99,3 +102,59 @@ def test_cli_loop_times_out(tmp_path: Path, run_cli_subprocess: Callable[..., Cl
     assert result.stdout == ""
     assert result.stderr.startswith("error: ") and "took longer than 2s and was stopped" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(p) for p in text.split()]
+
+
+def test_worker_does_not_outlive_a_killed_parent(tmp_path: Path) -> None:
+    """A CI runner cancelling the job (SIGKILL) must not leave a worker spinning in Go."""
+    chart = write_chart(tmp_path, "loop", {"templates/loop.yaml": LOOP})
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    parent = subprocess.Popen(
+        [sys.executable, "-m", "ci_helm", "template", str(chart), "--timeout", "300"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        workers: list[int] = []
+        while not workers and time.monotonic() < deadline:
+            time.sleep(0.2)
+            workers = [
+                c
+                for c in _children(parent.pid)
+                if b"ci_helm" in _cmdline(c) or b"multiprocessing" in _cmdline(c)
+            ]
+        assert workers, "no render worker started"
+        time.sleep(1.0)  # let it get into the looping template
+        parent.kill()
+        parent.wait(10)
+        deadline = time.monotonic() + 15
+        while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not any(_alive(w) for w in workers), "render worker outlived its parent"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

@@ -96,13 +96,17 @@ def _kube_version(value: str | None) -> str | None:
 
 
 def _emit(ctx: Context, rendered: Rendered, opts: TemplateOptions, output_dir: str | None) -> int:
-    if ctx.format == "json":
-        ctx.out.json(_as_json(rendered, opts))
-        return ExitCode.OK
     if output_dir:
-        for line in write_output_dir(plan_writes(rendered.sorted, output_dir, opts), output_dir):
+        written = write_output_dir(plan_writes(rendered.sorted, output_dir, opts), output_dir)
+        if ctx.format == "json":
+            ctx.out.json({"written": [line.removeprefix("wrote ") for line in written]})
+            return ExitCode.OK
+        for line in written:
             ctx.out.write(line)
         ctx.out.stdout.write("\n")  # helm prints the (empty) manifest block after the file list
+        return ExitCode.OK
+    if ctx.format == "json":
+        ctx.out.json(_as_json(rendered, opts))
         return ExitCode.OK
     ctx.out.stdout.write(stdout_text(rendered.sorted, opts))
     ctx.out.stdout.flush()
