@@ -61,7 +61,10 @@ def chart_docs(chart: Chart, *, subcharts: bool = True) -> list[Parameter]:
 
 def format_default(p: Parameter, limit: int = _MAX_DEFAULT) -> str:
     """The default as a reader sees it in one column: JSON, shortened."""
-    if p.default_text is not None:
-        return p.default_text
-    text = json.dumps(p.default, ensure_ascii=False, default=str)
+    text = (
+        p.default_text
+        if p.default_text is not None
+        else json.dumps(p.default, ensure_ascii=False, default=str)
+    )
+    text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
