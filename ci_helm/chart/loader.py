@@ -46,6 +46,8 @@ def load_chart(path: str | Path) -> Chart:
 
 
 def load_chart_dir(directory: Path) -> Chart:
+    if not (directory / "Chart.yaml").is_file():
+        raise ChartError("not a chart directory: Chart.yaml is missing", path=directory)
     files = read_chart_dir_files(directory)
     if not any(f.name == "Chart.yaml" for f in files):
         raise ChartError("not a chart: Chart.yaml is missing", path=directory)
@@ -170,6 +172,7 @@ def _place(chart: Chart, f: ArchiveFile, subcharts: dict[str, list[ArchiveFile]]
     elif name == "values.yaml":
         chart.values = load_values(f.data, path=f"{where}/values.yaml")
         chart.values_text = f.data.decode("utf-8", errors="replace")
+        chart.has_values_file = True
     elif name == "values.schema.json":
         _schema(chart, f, where)
     elif name == "requirements.yaml":
