@@ -35,6 +35,7 @@ __all__ = [
     "MAX_MEMBERS",
     "ArchiveFile",
     "ChartArchive",
+    "Limits",
     "extract_archive",
     "read_archive",
     "read_archive_bytes",
