@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 import io
+import os
+import subprocess
 import tarfile
 from collections.abc import Callable
 from pathlib import Path
@@ -230,3 +233,43 @@ def test_nested_subchart_archives_share_one_expansion_budget(tmp_path: Path) -> 
     with pytest.raises(ArchiveError, match="limit") as caught:
         load_chart(root)
     assert "charts/b-0.1.0.tgz" in str(caught.value)
+
+
+def test_huge_pax_header_is_stopped_by_the_stream_cap(tmp_path: Path) -> None:
+    """tarfile reads pax headers whole; the decompressing stream refuses past its cap."""
+    size = 140 * 1024 * 1024
+    header = tarfile.TarInfo("././@PaxHeader")
+    header.type = tarfile.XHDTYPE
+    header.size = size
+    raw = header.tobuf(format=tarfile.USTAR_FORMAT)
+    path = tmp_path / "pax.tgz"
+    with gzip.open(path, "wb", compresslevel=1) as out:
+        out.write(raw)
+        chunk = b"\0" * (1024 * 1024)
+        for _ in range(size // len(chunk)):
+            out.write(chunk)
+    assert path.stat().st_size < 1024 * 1024
+    with pytest.raises(ArchiveError, match="decompression bomb"):
+        read_archive(path)
+
+
+def test_archives_packaged_by_helm_load_like_the_directory(
+    corpus: Path, helm_oracle: Path, tmp_path: Path
+) -> None:
+    """Helm writes a gzip FEXTRA header that Python's tarfile stream mode cannot read."""
+    source = corpus / "charts/grafana/rollout-operator"
+    proc = subprocess.run(
+        [str(helm_oracle), "package", str(source), "-d", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HOME": str(tmp_path)},
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    packaged, directory = load_chart(tmp_path / "rollout-operator-0.51.1.tgz"), load_chart(source)
+    assert packaged.metadata.document == directory.metadata.document
+    assert [t.name for t in packaged.templates] == [t.name for t in directory.templates]
+    assert packaged.values == directory.values
+    assert [(s.name, [c.name for c in s.crds]) for s in packaged.subcharts] == [
+        (s.name, [c.name for c in s.crds]) for s in directory.subcharts
+    ]
