@@ -362,3 +362,12 @@ def test_cli_template_stops_a_runaway_jinja_chart(run_cli_subprocess: Any, chart
     assert result.exit_code == 1
     assert "web/templates/loop.yaml.j2" in result.stderr and "time limit" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_lists_concatenate_but_cannot_be_mutated(chart_dir: Path) -> None:
+    (chart_dir / "values.yaml").write_text(VALUES + "args: [--a]\n")
+    (chart_dir / "templates/args.yaml.j2").write_text("args: {{ (Values.args + ['--b']) | toJson }}\n")
+    assert render(chart_dir)["web/templates/args.yaml"] == 'args: ["--a","--b"]\n'
+    (chart_dir / "templates/args.yaml.j2").write_text("{{ Values.args.append('--evil') }}\n")
+    with pytest.raises(RenderError, match="sandbox"):
+        render(chart_dir)
