@@ -248,3 +248,13 @@ def test_corpus_stub_renders_exactly_like_the_defaults(
             assert a == b, f"document {i} differs"
             compared += 1
     assert compared or not first[1]
+
+
+def test_merge_keys_and_non_string_keys_are_listed() -> None:
+    text = "base: &base\n  cpu: 1\n  mem: 2\nworker:\n  <<: *base\n  # -- worker memory\n  mem: 4\n80: http\n"
+    params = by_path(chart_parameters(text))
+    assert params["worker.cpu"].default == 1 and params["worker.cpu"].line is None
+    assert params["worker.mem"].default == 4 and params["worker.mem"].description == "worker memory"
+    assert params["80"].default == "http"
+    stub = stub_for(text)
+    assert yaml.safe_load(stub) == yaml.safe_load(text)
