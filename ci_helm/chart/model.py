@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
+
+_TEST_HOOK = re.compile(r"""["']?helm\.sh/hook["']?\s*:\s*["']?[a-z,\s-]*\btest(-success|-failure)?\b""")
 
 __all__ = ["Chart", "ChartFile", "ChartMetadata", "Dependency", "Maintainer", "TemplateEngine"]
 
@@ -123,6 +126,14 @@ class Chart:
     def effective_name(self) -> str:
         """The name this chart has inside its parent: the dependency alias, else its name."""
         return self.alias or self.name
+
+    @property
+    def test_templates(self) -> list[ChartFile]:
+        """Templates that define ``helm test`` hooks: under templates/tests/, or annotated
+        ``helm.sh/hook: test`` (or Helm 2's ``test-success`` / ``test-failure``)."""
+        return [
+            t for t in self.templates if t.name.startswith("templates/tests/") or _TEST_HOOK.search(t.text)
+        ]
 
     def file(self, name: str) -> ChartFile | None:
         for f in (*self.templates, *self.crds, *self.files):
