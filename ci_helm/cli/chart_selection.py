@@ -90,6 +90,9 @@ class ChartSelection:
 
 def change_options(ctx: Context, repo_root: Path) -> ChangeOptions:
     s = ctx.settings
+    for folder in s.get("chart-dirs") or ["."]:
+        if not (ctx.cwd / folder).is_dir():  # a typo would otherwise read as "nothing changed"
+            ctx.out.warn(f"chart dir {folder!r} does not exist (only charts deleted from it can be listed)")
     return ChangeOptions(
         chart_dirs=tuple(_to_repo(ctx.cwd, repo_root, d) for d in s.get("chart-dirs") or ["."]),
         excluded_charts=tuple(s.get("excluded-charts") or ()),
