@@ -16,7 +16,7 @@ from typing import Literal
 from ci_helm.changes import Base, ChangeOptions, ChangeSet, base_versions, detect
 from ci_helm.changes.charts import is_excluded
 from ci_helm.cli.context import Context
-from ci_helm.errors import UsageError
+from ci_helm.errors import GitError, UsageError
 from ci_helm.settings import Setting, declare
 
 __all__ = [
@@ -170,7 +170,13 @@ def select_charts(
         return ChartSelection([Path(c) for c in explicit], "explicit")
     if want_all or (default == "all" and not want_changed):
         return ChartSelection(find_all_charts(ctx), "all")
-    changes, root = detect_changes(ctx)
+    try:
+        changes, root = detect_changes(ctx)
+    except GitError as exc:
+        if want_changed:
+            raise
+        # Nobody asked for change detection: say how to pick charts without it.
+        raise GitError(f"{exc.message} (or name the charts, or pass --all)") from None
     charts = [Path(to_cwd(ctx, root, c.path)) for c in changes.listed()]
     return ChartSelection(charts, "changed", changes)
 
