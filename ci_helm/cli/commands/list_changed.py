@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import uuid
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -70,8 +71,6 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _relocated(ctx: Context, root: Path, chart: ChangedChart) -> ChangedChart:
-    from dataclasses import replace
-
     return replace(chart, path=to_cwd(ctx, root, chart.path))
 
 
