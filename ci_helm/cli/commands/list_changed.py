@@ -30,6 +30,9 @@ from ci_helm.settings import Setting, add_flags, declare
 
 __all__ = ["github_matrix", "gitlab_matrix", "register", "run"]
 
+# Jobs one matrix may generate: GitHub Actions (per workflow run) and GitLab (parallel:matrix).
+MATRIX_LIMITS = {"GitHub Actions": 256, "GitLab": 200}
+
 SETTINGS = CHANGE_SETTINGS + declare(
     Setting(
         "matrix",
@@ -82,6 +85,9 @@ def _summarize(ctx: Context, changes: ChangeSet, charts: list[ChangedChart]) -> 
     )
     if changes.ignored_files:
         ctx.out.info(f"{len(changes.ignored_files)} changed file(s) ignored (.helmignore / ignore-globs)")
+    for ci, limit in MATRIX_LIMITS.items():
+        if n > limit:
+            ctx.out.warn(f"{n} charts: more than the {limit} jobs a {ci} matrix may hold; split the job")
 
 
 def github_matrix(charts: list[ChangedChart]) -> dict[str, Any]:
