@@ -354,3 +354,13 @@ def test_following_the_hints_literally_fixes_a_ci_checkout(
     else:
         pytest.fail("the hints did not converge")
     assert [c.path for c in result.charts] == ["charts/a"]
+
+
+def test_odd_file_names_survive(repo: Repo) -> None:
+    repo.write('charts/a/templates/we ird ☃,"q".yaml', "a: 1\n")
+    repo.git("mv", "charts/lib/templates/_helpers.tpl", "charts/lib/templates/help ers.tpl")
+    repo.commit("odd names")
+    result = detect(GitCli(repo.path), ChangeOptions())
+    files = {c.path: c.files for c in result.charts}
+    assert files["charts/a"] == ('charts/a/templates/we ird ☃,"q".yaml',)
+    assert files["charts/lib"] == ("charts/lib/templates/_helpers.tpl", "charts/lib/templates/help ers.tpl")
