@@ -70,3 +70,11 @@ def lint_scenario_runner(settings: _SettingsLike, environ: Mapping[str, str] | N
     engine = engine_from_settings(settings, environ=environ)
     workers = int(settings.get("render-workers") or default_workers())
     return ScenarioRunner(engine, workers=workers, jinja=render_jinja_dir)
+
+
+def offload_pool(workers: int) -> Any:
+    """A ``spawn`` process pool for pure CPU-heavy lint work (yamllint), off the main GIL."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=max(1, workers), mp_context=multiprocessing.get_context("spawn"))

@@ -161,6 +161,10 @@ class ChartInput:
         return store
 
 
+class Offload(Protocol):
+    def __call__(self, fn: Callable[..., Any], /, *args: Any) -> Any: ...
+
+
 class HttpGetter(Protocol):
     """``GET``/``HEAD`` a URL and return its status code (maintainer account checks)."""
 
@@ -192,10 +196,21 @@ class LintServices:
     changed: Callable[[ChartInput], bool] = field(default=lambda _chart: True)
     git_host: str = "github.com"  # maintainer accounts are looked up on this host
     settings: Mapping[str, Any] = field(default_factory=dict)
+    # Runs a pure, picklable CPU-heavy function (yamllint) off the GIL: a process pool in the CLI.
+    offload: Offload = field(default=lambda fn, *args: fn(*args))
     memo: dict[str, Any] = field(default_factory=dict)  # per-run caches of rules (guard with memo_lock)
     memo_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _schema_stores: dict[bool, SchemaStore] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def remember(self, key: str, compute: Callable[[], Any]) -> Any:
+        """A per-run cache for rules: ``compute()`` once per key (two threads may race; both agree)."""
+        with self.memo_lock:
+            if key in self.memo:
+                return self.memo[key]
+        value = compute()
+        with self.memo_lock:
+            return self.memo.setdefault(key, value)
 
     def schema_store(self, *, strict: bool) -> SchemaStore:
         """The Kubernetes schema store (compiled validators are cached in it for the whole run)."""

@@ -40,7 +40,7 @@ class LintRequest:
     rules: list[ConfiguredRule]
     services: LintServices
     layout: ScenarioLayout = field(default_factory=ScenarioLayout)
-    threads: int = 2
+    threads: int = 4  # rule threads; several wait on renders or offloaded yamllint at once
 
 
 @dataclass

@@ -122,14 +122,20 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         services=services,
         layout=ScenarioLayout(str(s.get("ci-values-dir") or ""), str(s.get("ci-values-pattern"))),
     )
-    from ci_helm.wiring import lint_scenario_runner
+    from ci_helm.wiring import lint_scenario_runner, offload_pool
 
     runner = lint_scenario_runner(s, ctx.environ)
+    workers = int(s.get("render-workers") or 2)
+    offload = offload_pool(workers) if len(selection.charts) > 1 else None
+    if offload is not None:
+        services.offload = lambda fn, *a: offload.submit(fn, *a).result()
     try:
         with rich_progress(ctx) as progress:
             report = lint_charts(request, runner, progress)
     finally:
         runner.close()
+        if offload is not None:
+            offload.shutdown(cancel_futures=True)
     emit_reports(ctx=ctx, report=report)
     return report.exit_code()
 

@@ -12,6 +12,8 @@ that the target release does not serve), never crashed on. Removed APIs are left
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -81,7 +83,7 @@ def check(ctx: RuleContext, options: Options) -> Iterator[Finding]:
                 doc.template,
             )
             continue
-        violations = store.validate(version, dict(doc.obj))
+        violations = _builtin_violations(ctx, doc, options.strict)
         if violations is None:
             validator = crds.validator(doc.api_version, doc.kind)
             if validator is None:
@@ -90,7 +92,7 @@ def check(ctx: RuleContext, options: Options) -> Iterator[Finding]:
             errors = [(json_path(e.absolute_path), e.message) for e in validator.iter_errors(dict(doc.obj))]
             source = "its CRD's schema"
         else:
-            errors = [(v.path, v.message) for v in violations]
+            errors = violations
             source = f"the Kubernetes {version} schema"
         for path, message in errors[: options.max_errors_per_object]:
             yield Finding(f"{doc.describe()}: {path}: {message} ({source})", doc.template)
@@ -99,6 +101,22 @@ def check(ctx: RuleContext, options: Options) -> Iterator[Finding]:
                 f"{doc.describe()}: {len(errors) - options.max_errors_per_object} more schema errors",
                 doc.template,
             )
+
+
+def _builtin_violations(ctx: RuleContext, doc: Document, strict: bool) -> list[tuple[str, str]] | None:
+    """Schema errors of a built-in object; scenarios often render identical objects, validated once."""
+    assert ctx.rendered is not None
+    version = ctx.rendered.kube_version
+    digest = hashlib.sha256(json.dumps(doc.obj, sort_keys=True, default=str).encode()).hexdigest()
+
+    def compute() -> list[tuple[str, str]] | None:
+        found = ctx.services.schema_store(strict=strict).validate(version, dict(doc.obj))
+        return None if found is None else [(v.path, v.message) for v in found]
+
+    result: list[tuple[str, str]] | None = ctx.services.remember(
+        f"kube-schema:{version}:{strict}:{digest}", compute
+    )
+    return result
 
 
 def _no_schema(doc: Document, version: object, crd_known: bool) -> Iterator[Finding]:

@@ -39,13 +39,10 @@ def check(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     rendered = ctx.rendered
     if schema is None or rendered is None or rendered.merged_values is None:
         return
-    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft7Validator)
-    try:
-        cls.check_schema(schema)
-    except jsonschema.SchemaError as exc:
-        yield Finding(f"values.schema.json is not a valid JSON Schema: {exc.message}", "values.schema.json")
+    validator = ctx.services.remember(f"values-schema:{ctx.chart.directory}", lambda: _compile(ctx, schema))
+    if isinstance(validator, str):
+        yield Finding(f"values.schema.json is not a valid JSON Schema: {validator}", "values.schema.json")
         return
-    validator = cls(schema, registry=_local_registry(ctx.chart.directory))
     sources = _sources(ctx)
     try:
         errors = sorted(
@@ -67,6 +64,16 @@ def check(ctx: RuleContext, options: Options) -> Iterator[Finding]:
         yield Finding(
             f"{len(errors) - options.max_errors} more schema violations not shown", "values.schema.json"
         )
+
+
+def _compile(ctx: RuleContext, schema: dict[str, Any]) -> Any:
+    """The chart's compiled validator (once per run), or why the schema is invalid."""
+    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft7Validator)
+    try:
+        cls.check_schema(schema)
+    except jsonschema.SchemaError as exc:
+        return exc.message
+    return cls(schema, registry=_local_registry(ctx.chart.directory))
 
 
 def _local_registry(chart_dir: Path) -> referencing.Registry[Any]:

@@ -36,17 +36,29 @@ class Options:
 
 
 def check(ctx: RuleContext, options: Options) -> Iterator[Finding]:
-    config = _config(options.config_file or ctx.services.settings.get("lint-conf"))
+    config_path = options.config_file or ctx.services.settings.get("lint-conf")
+    _config(config_path)  # a bad config is a usage error here, in the main process
     chart = ctx.chart
-    for f in (chart.chart_yaml, chart.values_yaml, *chart.ci_values):
-        if f is None or not f.text or (f.error and f.data is None):
-            continue  # unreadable or unparsable: yaml-syntax reports it once
-        for problem in linter.run(f.text, config, f.path):
+    files = [
+        (f.path, f.text)
+        for f in (chart.chart_yaml, chart.values_yaml, *chart.ci_values)
+        if f is not None and f.text and not (f.error and f.data is None)  # unparsable: yaml-syntax
+    ]
+    for path, line, column, level, message in ctx.services.offload(lint_files, config_path, files):
+        yield Finding(message, path, line, column, Level.WARNING if level == "warning" else None)
+
+
+def lint_files(config_path: str | None, files: list[tuple[str, str]]) -> list[tuple[str, int, int, str, str]]:
+    """yamllint over (path, text) pairs; a pure function, so it can run in another process."""
+    config = _config(config_path)
+    out = []
+    for path, text in files:
+        for problem in linter.run(text, config, path):
             if problem.rule == "key-duplicates":
                 continue  # yaml-syntax reports duplicate keys as errors
-            level = Level.WARNING if problem.level == "warning" else None
             rule = f" ({problem.rule})" if problem.rule else ""
-            yield Finding(f"{problem.desc}{rule}", f.path, problem.line, problem.column, level)
+            out.append((path, problem.line, problem.column, str(problem.level), f"{problem.desc}{rule}"))
+    return out
 
 
 def _config(path: str | None) -> YamlLintConfig:
