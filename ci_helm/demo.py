@@ -166,4 +166,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run the imported module's main, so stages other modules register (the example workflows in
+    # ci_helm.demo_workflows) land in the same STAGES list as the ones above.
+    import ci_helm.demo_workflows  # noqa: F401
+    from ci_helm.demo import main as registered_main
+
+    sys.exit(registered_main())
