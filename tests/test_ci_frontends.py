@@ -17,11 +17,17 @@ import pytest
 import yaml
 
 from ci_helm.errors import UsageError
-from ci_helm.initci.steps import plan_step
+from ci_helm.initci.steps import StepInputs, plan, plan_step, snapshot_version
 from ci_helm.initci.workflows import PROVIDERS, WORKFLOWS
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+# The regular expression semver.org publishes for SemVer 2.0.0.
+SEMVER = re.compile(
+    r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?"
+)
 ACTION_FILES = [REPO / "action.yml", *sorted((REPO / "actions").glob("*/action.yml"))]
 
 
@@ -224,6 +230,66 @@ def test_plan_step() -> None:
         "--env",
         "$(reboot)",
     ]
-    assert [c.argv[0] for c in plan_step("pipeline", [], "")] == ["lint", "package", "release"]
+    pipeline = plan_step("pipeline", ["charts/a"], "")
+    assert [c.argv[0] for c in pipeline] == ["lint", "package", "release"]
+    assert pipeline[2].packages_from == ".ci-helm/packages"  # release gets what package wrote
+    assert plan_step("release", ["x-1.0.0.tgz"], "")[0].argv[:2] == ["release", "x-1.0.0.tgz"]
     with pytest.raises(UsageError, match="unknown step"):
         plan_step("publish", [], "")
+
+
+def test_plan_signs_when_packaging_and_snapshots_per_chart() -> None:
+    inputs = StepInputs(
+        ["charts/a", "charts/b"],
+        sign=True,
+        versions={"charts/a": "1.0.0-snapshot.abc", "charts/b": "2.0.0-snapshot.abc"},
+    )
+    commands = plan("pipeline", inputs)
+    packages = [c.argv for c in commands if c.argv[0] == "package"]
+    assert packages == [
+        [
+            "package",
+            "charts/a",
+            "-d",
+            ".ci-helm/packages",
+            "--format",
+            "json",
+            "--sign",
+            "--version",
+            "1.0.0-snapshot.abc",
+        ],
+        [
+            "package",
+            "charts/b",
+            "-d",
+            ".ci-helm/packages",
+            "--format",
+            "json",
+            "--sign",
+            "--version",
+            "2.0.0-snapshot.abc",
+        ],
+    ]
+    # packages are already signed: release must not try to sign them again
+    assert "--no-sign" in commands[-1].argv
+
+
+@pytest.mark.parametrize(
+    ("version", "sha", "expected"),
+    [
+        ("1.2.3", "1d7f22eb", "1.2.3-snapshot.1d7f22eb"),
+        ("1.2.3-rc.1", "1d7f22eb", "1.2.3-rc.1.snapshot.1d7f22eb"),
+        ("1.2.3+build.5", "1d7f22eb", "1.2.3-snapshot.1d7f22eb+build.5"),
+        ("1.2.3", "01234567", "1.2.3-snapshot.g01234567"),  # numeric identifiers: no leading zero
+        ("1.2.3", "12345678", "1.2.3-snapshot.12345678"),
+    ],
+)
+def test_snapshot_version_is_valid_semver(version: str, sha: str, expected: str) -> None:
+    got = snapshot_version("{version}-snapshot.{sha}", version, sha)
+    assert got == expected
+    assert SEMVER.fullmatch(got), got
+
+
+def test_snapshot_version_template_errors_are_usage_errors() -> None:
+    with pytest.raises(UsageError, match="snapshot-version"):
+        snapshot_version("{version}-{branch}", "1.0.0", "abc")

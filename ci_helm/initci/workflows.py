@@ -49,7 +49,7 @@ WORKFLOWS: dict[str, Workflow] = {
             snapshot=False,
             deploy=False,
             sign=True,
-            secrets=("CI_HELM_SIGNING_KEY", "CI_HELM_SIGNING_PASSPHRASE"),
+            secrets=("CI_HELM_SIGN_KEY", "CI_HELM_SIGN_PASSPHRASE"),
             targets=("github://{owner}/{repo}", "oci://ghcr.io/{owner}/charts"),
         ),
         Workflow(
@@ -65,9 +65,10 @@ WORKFLOWS: dict[str, Workflow] = {
             secrets=(
                 "AWS_ACCESS_KEY_ID",
                 "AWS_SECRET_ACCESS_KEY",
-                "CI_HELM_REGISTRY_PASSWORD",
-                "CI_HELM_SIGNING_KEY",
-                "CI_HELM_SIGNING_PASSPHRASE",
+                "CI_HELM_USERNAME",
+                "CI_HELM_PASSWORD",
+                "CI_HELM_SIGN_KEY",
+                "CI_HELM_SIGN_PASSPHRASE",
             ),
             targets=("s3://CHANGE-ME-bucket/charts", "oci://CHANGE-ME-registry/charts"),
         ),
@@ -81,7 +82,7 @@ WORKFLOWS: dict[str, Workflow] = {
             snapshot=True,
             deploy=False,
             sign=False,
-            secrets=("CI_HELM_REGISTRY_USERNAME", "CI_HELM_REGISTRY_PASSWORD"),
+            secrets=("CI_HELM_USERNAME", "CI_HELM_PASSWORD"),
             targets=("oci://CHANGE-ME-registry.internal/charts",),
         ),
         Workflow(
