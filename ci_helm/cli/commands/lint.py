@@ -94,6 +94,12 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("charts", nargs="*", metavar="CHART", help="chart folders (default: changed charts)")
     parser.add_argument("--list-rules", action="store_true", help="describe every rule and exit")
+    parser.add_argument(
+        "--files",
+        nargs="+",
+        metavar="FILE",
+        help="lint the charts containing these files (what the pre-commit hook passes)",
+    )
     add_flags(parser, SETTINGS)
     parser.set_defaults(handler=run, settings=SETTINGS)
 
@@ -110,6 +116,14 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         options_overrides=_overrides(s),
     )
     report_targets(ctx)  # a bad --report FORMAT=PATH fails before any work
+    if args.files:
+        from ci_helm.cli.file_charts import charts_containing
+
+        charts = charts_containing(ctx.cwd, args.files)
+        if not charts:
+            ctx.out.info("no chart contains the given files: nothing to lint")
+            return ExitCode.OK
+        args.charts = [*args.charts, *charts]
     selection = select_charts(ctx, args.charts)
     if not selection.charts:
         ctx.out.info("no charts to lint")
