@@ -19,7 +19,7 @@ from ci_helm.chart.params import Parameter
 from ci_helm.chart.refs import load_chart_ref
 from ci_helm.chart.stub import StubSection, values_stub
 from ci_helm.cli.context import Context
-from ci_helm.errors import ExitCode
+from ci_helm.errors import ConfigError, ExitCode, UsageError
 
 __all__ = ["register"]
 
@@ -50,6 +50,12 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
         "-o", "--output", metavar="FILE", help="where to write ('-' for stdout; default: <chart>-values.yaml)"
     )
     params.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    params.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 when FILE is missing or differs from the stub the charts give now "
+        "(a committed stub gone stale: the pre-commit hook ci-helm-chart-params)",
+    )
     params.set_defaults(handler=run_params, settings=())
 
 
@@ -90,6 +96,8 @@ def _section(chart: Chart) -> StubSection:
 
 
 def run_params(args: argparse.Namespace, ctx: Context) -> int:
+    if args.check and args.output == "-":
+        raise UsageError("--check compares a stub FILE (-o FILE); it cannot check stdout")
     charts = [load_chart_ref(ref, cwd=ctx.cwd) for ref in args.charts]
     text = values_stub([_section(c) for c in charts])
     if args.output == "-":
@@ -98,6 +106,8 @@ def run_params(args: argparse.Namespace, ctx: Context) -> int:
     default_name = f"{charts[0].name}-values.yaml" if len(charts) == 1 else "values.yaml"
     target = Path(args.output or default_name)
     target = target if target.is_absolute() else ctx.cwd / target
+    if args.check:
+        return _check_stub(target, text, args.output or default_name, ctx)
     write_text_atomic(target, text, overwrite=args.force)
     shown = args.output or default_name
     if ctx.format == "json":
@@ -106,4 +116,20 @@ def run_params(args: argparse.Namespace, ctx: Context) -> int:
         )
     else:
         ctx.out.write(f"Wrote values for {', '.join(c.name for c in charts)} to {shown}")
+    return ExitCode.OK
+
+
+def _check_stub(target: Path, text: str, shown: str, ctx: Context) -> int:
+    """Exit 1 with one line when the committed stub is missing or stale; nothing is written."""
+    try:
+        current = target.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        ctx.out.error(f"{shown}: missing; write it with `ci-helm chart params ... -o {shown}`")
+        return ExitCode.CHECKS_FAILED
+    except OSError as exc:
+        raise ConfigError(f"cannot read {shown}: {exc.strerror or exc}", path=target) from None
+    if current != text:
+        ctx.out.error(f"{shown}: stale (the charts' values changed); rewrite it with --force")
+        return ExitCode.CHECKS_FAILED
+    ctx.out.info(f"{shown}: up to date")
     return ExitCode.OK
