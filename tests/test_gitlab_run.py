@@ -17,7 +17,6 @@ import pytest
 import yaml
 
 from ci_helm.demo_workflows import assemble, git, load_example
-from tests.support.reposerver import serve
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -96,6 +95,8 @@ def test_lint_job_on_a_merge_request_writes_junit_and_codequality(
 def test_package_and_release_jobs_publish_snapshots_then_finals(
     private_repo: Path, job_env: dict[str, str], tmp_path: Path
 ) -> None:
+    from tests.support.reposerver import serve  # helper "release"'s fixture
+
     served = tmp_path / "served"
     with serve(served, "--upload-token", "gl-upload-token") as url:
         config = yaml.safe_load((private_repo / "ci-helm.yaml").read_text())

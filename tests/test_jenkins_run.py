@@ -26,6 +26,7 @@ _STAGE = re.compile(r"stage\('(?P<name>[^']+)'\)\s*\{(?P<body>.*?)\n        \}",
 _CALL = re.compile(r"ciHelm\((?P<params>[^)]*)\)")
 _PARAM = re.compile(r"(\w+):\s*('(?:[^'\\]|\\.)*'|\[[^\]]*\])")
 _TERNARY = re.compile(r"\"\$\{env\.TAG_NAME \? '(\w*)' : '(\w*)'\}\"")
+_ELVIS = re.compile(r"\"\$\{env\.(\w+) \?: '([^']*)'\}\"")
 
 
 @dataclass
@@ -43,15 +44,32 @@ def _groovy_string(text: str) -> str:
     return text[1:-1]
 
 
+def _environment(block: str, *, tag: bool, jenkins_env: dict[str, str]) -> dict[str, str]:
+    """``KEY = "..."`` / ``KEY = '...'`` lines, with the two Groovy expressions the template uses."""
+    environment = {}
+    for key, value in re.findall(r"^\s*(\w+) = (\"[^\n]*\"|'[^\n]*')$", block, re.M):
+        ternary, elvis = _TERNARY.fullmatch(value), _ELVIS.fullmatch(value)
+        if ternary:
+            environment[key] = ternary[1] if tag else ternary[2]
+        elif elvis:
+            environment[key] = jenkins_env.get(elvis[1]) or elvis[2]
+        else:
+            assert "$" not in value, f"unsupported Groovy expression in {key} = {value}"
+            environment[key] = value[1:-1]
+    return environment
+
+
+def pipeline_environment(text: str, jenkins_env: dict[str, str]) -> dict[str, str]:
+    block = text.split("    environment {", 1)[1].split("\n    }", 1)[0]
+    return _environment(block, tag=False, jenkins_env=jenkins_env)
+
+
 def parse_jenkinsfile(text: str, *, tag: bool) -> list[Call]:
     calls = []
     for stage in _STAGE.finditer(text):
         body = stage["body"]
         on = "change" if "changeRequest()" in body else "release"
-        environment = {}
-        for key, value in re.findall(r"(\w+) = (\"[^\n]*\")", body):
-            ternary = _TERNARY.fullmatch(value)
-            environment[key] = (ternary[1] if tag else ternary[2]) if ternary else value.strip('"')
+        environment = _environment(body, tag=tag, jenkins_env={})
         for call in _CALL.finditer(body):
             params = dict(_PARAM.findall(call["params"]))
             args = re.findall(r"'(?:[^'\\]|\\.)*'", params.get("args", "[]"))
@@ -85,8 +103,10 @@ def groovy_env(call: Call) -> dict[str, str]:
     return env
 
 
-def run_call(call: Call, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    full = {**env, "CI_HELM_TARGET_BRANCH": "main", **call.environment, **groovy_env(call)}
+def run_call(
+    call: Call, cwd: Path, env: dict[str, str], pipeline: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    full = {**env, **(pipeline or {}), **call.environment, **groovy_env(call)}
     return subprocess.run(
         ["bash", "-c", step_script()],
         cwd=cwd,
@@ -123,6 +143,10 @@ def test_jenkinsfile_calls_are_parsed() -> None:
     ]
     assert calls[2].environment == {"CI_HELM_SNAPSHOT": "true"}
     assert parse_jenkinsfile(text, tag=True)[2].environment == {"CI_HELM_SNAPSHOT": "false"}
+    assert (
+        pipeline_environment(text, {"CHANGE_TARGET": "release-1.x"})["CI_HELM_TARGET_BRANCH"] == "release-1.x"
+    )
+    assert pipeline_environment(text, {})["CI_HELM_TARGET_BRANCH"] == "main"
 
 
 def test_every_argument_arrives_intact_and_nothing_is_executed(tmp_path: Path, bin_dir: Path) -> None:
@@ -165,7 +189,9 @@ def test_private_jenkinsfile_runs_on_the_example(tmp_path: Path, bin_dir: Path) 
     chart_yaml.write_text(chart_yaml.read_text().replace("version: 0.1.0", "version: 0.2.0"))
     git(repo, "commit", "-qam", "bump")
     lint = next(c for c in parse_jenkinsfile(jenkinsfile, tag=False) if c.stage == "Lint")
-    done = run_call(lint, repo, env)
+    pipeline = pipeline_environment(jenkinsfile, {"CHANGE_TARGET": "main"})
+    assert pipeline == {"CI_HELM_TARGET_BRANCH": "main", "CI_HELM_FETCH": "true"}
+    done = run_call(lint, repo, env, pipeline)
     assert done.returncode == 0, done.stdout + done.stderr
     assert 'testsuite name="app/chart/shop"' in (repo / "ci-helm-lint.xml").read_text()
 
@@ -176,7 +202,7 @@ def test_private_jenkinsfile_runs_on_the_example(tmp_path: Path, bin_dir: Path) 
         if tag:
             git(repo, "tag", "v0.2.0")
         for call in (c for c in parse_jenkinsfile(jenkinsfile, tag=tag) if c.on == "release"):
-            done = run_call(call, repo, env)
+            done = run_call(call, repo, env, pipeline_environment(jenkinsfile, {}))
             assert done.returncode == 0, f"{call.stage}: {done.stdout}{done.stderr}"
     head = git(repo, "rev-parse", "HEAD").strip()[:8]
     entries = yaml.safe_load((tmp_path / "pub" / "index.yaml").read_text())["entries"]
