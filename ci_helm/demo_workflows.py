@@ -288,9 +288,10 @@ def no_repo(ctx: DemoContext) -> list[str]:
     run.step("lint", {"CI_HELM_STEP_CHARTS": "deploy/guestbook"})
     lines.append("lint deploy/guestbook: passed")
     config = yaml.safe_load((run.repo / "ci-helm.yaml").read_text())
+    chart = str(run.repo / "deploy" / "guestbook")
     for env_name, spec in config["environments"].items():
         values = [a for v in spec["values"] for a in ("-f", str(run.repo / v))]
-        out = ctx.ci_helm("template", "--name", env_name, str(run.repo / spec["chart"]), *values)
+        out = ctx.ci_helm("template", "--name", "guestbook", "--namespace", spec["namespace"], chart, *values)
         replicas = {
             d["metadata"]["name"]: d["spec"].get("replicas")
             for d in yaml.safe_load_all(out)
@@ -313,10 +314,12 @@ def _has_command(ctx: DemoContext, name: str) -> bool:
 
 
 WORKFLOW_NAMES = ("official", "public", "private", "no-repo")
+# ci-helm.yaml keys an example sets for its local servers (everything else is init-ci's).
+LOCAL_KEYS = ("to", "plain-http", "endpoint-url", "region", "path-style")
 
 
 def generated_files(example: Example) -> dict[str, bytes]:
-    """What ``ci-helm init-ci`` writes today for the example's providers (its ci-helm.yaml aside)."""
+    """What ``ci-helm init-ci`` writes today for the example's providers, ci-helm.yaml included."""
     env = environ_with_repo(REPO_ROOT)
     with tempfile.TemporaryDirectory() as tmp:
         repo = assemble(example, Path(tmp) / "repo", pipeline_files=False)
@@ -327,9 +330,7 @@ def generated_files(example: Example) -> dict[str, bytes]:
             if proc.returncode != 0:
                 raise StageFailed(f"init-ci for {example.name} failed: {proc.stderr.strip()}")
         written = git(repo, "ls-files", "-z", "--others", "--modified", "--exclude-standard").split("\0")
-        return {
-            rel: (repo / rel).read_bytes() for rel in sorted(filter(None, written)) if rel != "ci-helm.yaml"
-        }
+        return {rel: (repo / rel).read_bytes() for rel in sorted(filter(None, written))}
 
 
 def regenerate() -> list[Path]:
@@ -338,6 +339,8 @@ def regenerate() -> list[Path]:
     for name in WORKFLOW_NAMES:
         example = load_example(name)
         for rel, data in generated_files(example).items():
+            if rel == "ci-helm.yaml" and (example.path / rel).exists():
+                continue  # the example's own: targets pointed at local servers
             (example.path / rel).parent.mkdir(parents=True, exist_ok=True)
             (example.path / rel).write_bytes(data)
             written.append(example.path / rel)

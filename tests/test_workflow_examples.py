@@ -15,7 +15,14 @@ import yaml
 import ci_helm.demo_servers
 from ci_helm.demo import STAGES, DemoContext, Stage, run_stages
 from ci_helm.demo_servers import environ_with_repo
-from ci_helm.demo_workflows import REPO_ROOT, WORKFLOW_NAMES, generated_files, load_example, read_outputs
+from ci_helm.demo_workflows import (
+    LOCAL_KEYS,
+    REPO_ROOT,
+    WORKFLOW_NAMES,
+    generated_files,
+    load_example,
+    read_outputs,
+)
 
 
 def _stages(*names: str) -> list[Stage]:
@@ -36,6 +43,12 @@ def test_example_pipeline_files_are_what_init_ci_writes(name: str) -> None:
     assert generated, f"init-ci wrote nothing for {name}"
     for rel, data in generated.items():
         committed = example.path / rel
+        if rel == "ci-helm.yaml":  # the same settings, release targets aside
+            ours, theirs = yaml.safe_load(committed.read_text()), yaml.safe_load(data)
+            assert {k: v for k, v in ours.items() if k not in LOCAL_KEYS} == {
+                k: v for k, v in theirs.items() if k not in LOCAL_KEYS
+            }, f"{name}/ci-helm.yaml: settings differ from what init-ci writes"
+            continue
         assert committed.is_file(), f"{rel} missing: run python -m ci_helm.demo_workflows --regenerate"
         assert committed.read_bytes() == data, (
             f"{rel} is stale: run python -m ci_helm.demo_workflows --regenerate"

@@ -56,9 +56,18 @@ def _environment() -> jinja2.Environment:
     )
 
 
+def _deploy_chart(found: Detected) -> str:
+    return found.charts[0] if found.charts else "charts/CHANGE-ME"
+
+
 def _context(workflow: Workflow, found: Detected, action_repo: str) -> dict[str, Any]:
     secrets = list(workflow.secrets)
+    chart = _deploy_chart(found)
     return {
+        # What the deploy jobs install: one chart, under a fixed release name (a new name on every
+        # run would install a second copy instead of upgrading the first).
+        "deploy_chart": chart,
+        "deploy_release": chart.rsplit("/", 1)[-1],
         "workflow": workflow.name,
         "config_file": CONFIG_FILE,
         "default_branch": found.default_branch,
@@ -92,10 +101,11 @@ def config_document(workflow: Workflow, found: Detected) -> dict[str, Any]:
     if workflow.snapshot:
         doc["snapshot-version"] = "{version}-snapshot.{sha}"
     if workflow.deploy:
-        chart = found.charts[0] if found.charts else "charts/CHANGE-ME"
+        # `deploy --env NAME` reads namespace, values (and kubeconfig, context) from here; the chart
+        # and release name are in the pipeline files.
+        chart = _deploy_chart(found)
         doc["environments"] = {
-            env: {"chart": chart, "namespace": env, "values": [f"{chart}/values-{env}.yaml"]}
-            for env in ENVIRONMENTS
+            env: {"namespace": env, "values": [f"{chart}/values-{env}.yaml"]} for env in ENVIRONMENTS
         }
     return doc
 
