@@ -104,7 +104,12 @@ class WorkflowRun:
         """``ci-helm ci-step`` as the front-ends run it (inputs in the environment); its step outputs."""
         outputs = self.ctx.workdir / f"{self.example.name}-{step}-outputs"
         outputs.write_text("")
-        full = {**self.ctx.env, **(env or {}), "CI_HELM_STEP": step, "GITHUB_OUTPUT": str(outputs)}
+        self.step_text(step, {**(env or {}), "GITHUB_OUTPUT": str(outputs)})
+        return read_outputs(outputs.read_text())
+
+    def step_text(self, step: str, env: dict[str, str] | None = None) -> str:
+        """Run ``ci-helm ci-step`` for ``step``; its standard output."""
+        full = {**self.ctx.env, **(env or {}), "CI_HELM_STEP": step}
         proc = subprocess.run(
             [sys.executable, "-m", "ci_helm", "ci-step"],
             capture_output=True,
@@ -117,7 +122,7 @@ class WorkflowRun:
         if proc.returncode != 0:
             last = (proc.stderr.strip().splitlines() or ["(no message)"])[-1]
             raise StageFailed(f"{self.example.name}: ci-step {step} exited {proc.returncode}: {last}")
-        return read_outputs(outputs.read_text())
+        return proc.stdout
 
     @staticmethod
     def released(outputs: dict[str, Any]) -> list[str]:
@@ -280,7 +285,7 @@ def private(ctx: DemoContext) -> list[str]:
     return lines
 
 
-@stage("workflow no-repo", "no chart repository: lint, then what deploy applies to staging and production")
+@stage("workflow no-repo", "no chart repository: lint, then what deploy would do in staging and production")
 def no_repo(ctx: DemoContext) -> list[str]:
     example = load_example("no-repo")
     run = WorkflowRun(ctx, example)
@@ -288,21 +293,50 @@ def no_repo(ctx: DemoContext) -> list[str]:
     run.step("lint", {"CI_HELM_STEP_CHARTS": "deploy/guestbook"})
     lines.append("lint deploy/guestbook: passed")
     config = yaml.safe_load((run.repo / "ci-helm.yaml").read_text())
-    chart = str(run.repo / "deploy" / "guestbook")
+    deploy = _has_command(ctx, "deploy")
     for env_name, spec in config["environments"].items():
-        values = [a for v in spec["values"] for a in ("-f", str(run.repo / v))]
-        out = ctx.ci_helm("template", "--name", "guestbook", "--namespace", spec["namespace"], chart, *values)
-        replicas = {
-            d["metadata"]["name"]: d["spec"].get("replicas")
-            for d in yaml.safe_load_all(out)
-            if d and d["kind"] == "Deployment"
-        }
-        lines.append(f"{env_name}: namespace {spec['namespace']}, replicas {replicas}")
-    if _has_command(ctx, "deploy"):
-        lines.append("ci-helm deploy is available: the deploy jobs run `ci-helm deploy --env NAME`")
-    else:
-        lines.append("skipped the cluster deploy: `ci-helm deploy` is not in this build and no cluster here")
+        if deploy:
+            lines.append(f"{env_name}: {_deploy_dry_run(run, env_name, spec)}")
+        else:
+            lines.append(f"{env_name}: {_rendered(ctx, run.repo, spec)}")
+    lines.append(
+        "deploy jobs ran with --dry-run: no cluster here (the plan is against an empty cluster)"
+        if deploy
+        else "skipped the deploy jobs: `ci-helm deploy` is not in this build (showed the render instead)"
+    )
     return lines
+
+
+def _deploy_dry_run(run: WorkflowRun, env_name: str, spec: dict[str, Any]) -> str:
+    """The deploy job's step (actions/deploy: ci-step deploy) with --dry-run and no reachable cluster."""
+    missing = run.ctx.workdir / "no-cluster-kubeconfig"
+    out = run.step_text(
+        "deploy",
+        {
+            "CI_HELM_STEP_CHARTS": "deploy/guestbook",
+            "CI_HELM_STEP_ARGS": f"--name guestbook --env {env_name} --dry-run",
+            "KUBECONFIG": str(missing),
+        },
+    )
+    plan = [line for line in out.splitlines() if line.startswith("plan:")]
+    if not plan:
+        raise StageFailed(f"deploy --dry-run for {env_name} printed no plan")
+    replicas = [
+        line.split(":")[1].strip() for line in out.splitlines() if line.strip().startswith("+  replicas:")
+    ]
+    return f"namespace {spec['namespace']}, replicas {replicas}; {plan[-1]}"
+
+
+def _rendered(ctx: DemoContext, repo: Path, spec: dict[str, Any]) -> str:
+    chart = str(repo / "deploy" / "guestbook")
+    values = [a for v in spec["values"] for a in ("-f", str(repo / v))]
+    out = ctx.ci_helm("template", "--name", "guestbook", "--namespace", spec["namespace"], chart, *values)
+    replicas = {
+        d["metadata"]["name"]: d["spec"].get("replicas")
+        for d in yaml.safe_load_all(out)
+        if d and d["kind"] == "Deployment"
+    }
+    return f"namespace {spec['namespace']}, replicas {replicas}"
 
 
 def _has_command(ctx: DemoContext, name: str) -> bool:

@@ -96,7 +96,11 @@ def test_public_publishes_to_s3_and_no_repo_renders_each_environment(tmp_path: P
     assert "staging: namespace staging" in out and "production: namespace production" in out
     staging = next(line for line in out.splitlines() if "staging: namespace" in line)
     production = next(line for line in out.splitlines() if "production: namespace" in line)
-    assert "frontend': 1" in staging and "frontend': 3" in production, out
+    if "deploy jobs ran with --dry-run" in out:  # ci-helm deploy: the deploy job's own command
+        assert "replicas ['1', '1']" in staging and "replicas ['3', '1']" in production, out
+        assert "plan: 5 to add, 0 to change, 0 to remove" in staging, out
+    else:  # a build without ci-helm deploy: the manifests the deploy would apply
+        assert "frontend': 1" in staging and "frontend': 3" in production, out
 
 
 def test_demo_says_which_servers_it_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
