@@ -14,11 +14,13 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from ci_helm.demo import StageFailed
 
 __all__ = ["LocalServers", "local_servers"]
 
@@ -144,22 +146,32 @@ def local_servers(
     servers = LocalServers(workdir)
     with ExitStack() as stack:
         if serve:
-            servers.serve_url = _repo_serve(stack, workdir / "served", env)
-        if oci:
-            if not Path(REGISTRY_BINARY).is_file():
-                servers.skipped["OCI registry"] = (
-                    f"{REGISTRY_BINARY} not installed (apt-get install docker-registry)"
-                )
-            else:
-                servers.oci_host = _registry(stack, workdir / "registry")
-        if s3:
-            if _importable("moto.server") and _importable("boto3"):
-                servers.s3_endpoint = _moto(stack)
-            else:
-                servers.skipped["S3 server"] = (
-                    "moto[server] / boto3 not installed (pip install 'moto[server]')"
-                )
+            try:
+                servers.serve_url = _repo_serve(stack, workdir / "served", env)
+            except RuntimeError as exc:
+                raise StageFailed(str(exc)) from None
+        if oci and not Path(REGISTRY_BINARY).is_file():
+            servers.skipped["OCI registry"] = (
+                f"{REGISTRY_BINARY} not installed (apt-get install docker-registry)"
+            )
+        elif oci:
+            servers.oci_host = _optional(
+                servers, "OCI registry", lambda: _registry(stack, workdir / "registry")
+            )
+        if s3 and not (_importable("moto.server") and _importable("boto3")):
+            servers.skipped["S3 server"] = "moto[server] / boto3 not installed (pip install 'moto[server]')"
+        elif s3:
+            servers.s3_endpoint = _optional(servers, "S3 server", lambda: _moto(stack))
         yield servers
+
+
+def _optional(servers: LocalServers, name: str, start: Callable[[], str]) -> str | None:
+    """Start an optional server; one that is installed but fails to start is skipped, with why."""
+    try:
+        return start()
+    except (RuntimeError, OSError) as exc:
+        servers.skipped[name] = f"installed but did not start: {exc}"
+        return None
 
 
 def _importable(module: str) -> bool:

@@ -185,13 +185,21 @@ def _signing_key(workdir: Path) -> Iterator[dict[str, str]]:
         "",
     ]
     uid = "ci-helm demo <demo@example.invalid>"
-    subprocess.run(
-        [*base, "--quick-gen-key", uid, "ed25519", "sign", "never"], check=True, capture_output=True
-    )
-    armored = subprocess.run(
-        [*base, "--armor", "--export-secret-keys", uid], check=True, capture_output=True, text=True
-    ).stdout
-    yield {"CI_HELM_SIGN_KEY": armored}
+    try:
+        subprocess.run(
+            [*base, "--quick-gen-key", uid, "ed25519", "sign", "never"], check=True, capture_output=True
+        )
+        armored = subprocess.run(
+            [*base, "--armor", "--export-secret-keys", uid], check=True, capture_output=True, text=True
+        ).stdout
+    except subprocess.CalledProcessError as exc:
+        raise StageFailed(f"gpg could not make a throwaway signing key: {exc.stderr!s:.200}") from None
+    try:
+        yield {"CI_HELM_SIGN_KEY": armored}
+    finally:  # gpg started an agent for this home: stop it rather than leave it running
+        subprocess.run(
+            ["gpgconf", "--homedir", str(home), "--kill", "gpg-agent"], check=False, capture_output=True
+        )
 
 
 def _header(servers: LocalServers) -> list[str]:

@@ -34,9 +34,13 @@ def _signing_key(home: Path) -> str:
     subprocess.run(
         [*base, "--quick-gen-key", uid, "ed25519", "sign", "never"], check=True, capture_output=True
     )
-    return subprocess.run(
+    armored = subprocess.run(
         [*base, "--armor", "--export-secret-keys", uid], check=True, capture_output=True, text=True
     ).stdout
+    subprocess.run(
+        ["gpgconf", "--homedir", str(home), "--kill", "gpg-agent"], check=False, capture_output=True
+    )
+    return armored
 
 
 @pytest.mark.slow
