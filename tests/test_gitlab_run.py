@@ -90,6 +90,8 @@ def test_lint_job_on_a_merge_request_writes_junit_and_codequality(
     assert [
         i for i in json.loads((private_repo / "gl-code-quality.json").read_text()) if i["severity"] != "info"
     ] == []
+    gitconfig = (Path(job_env["HOME"]) / ".gitconfig").read_text()
+    assert gitconfig.count("directory = ") == 1, gitconfig  # two jobs, one safe.directory entry
 
 
 def test_package_and_release_jobs_publish_snapshots_then_finals(
