@@ -142,7 +142,7 @@ def test_slog_warnings_are_reported_too(tmp_path: Path, run_cli_subprocess: Cli)
 @pytest.mark.parametrize("name", ["Bad_Name", "a" * 54, "-lead", "trail-"])
 def test_invalid_release_name_is_a_usage_error(tmp_path: Path, run_cli: Cli, name: str) -> None:
     chart = write_chart(tmp_path, "ok", {"templates/cm.yaml": "a: 1\n"})
-    result = run_cli("template", str(chart), "--name", name)
+    result = run_cli("template", str(chart), f"--name={name}")
     assert result.exit_code == 2
     assert "invalid release name" in _one_error_line(result)
     assert run_cli("template", str(chart), "--name", "a" * 53).exit_code == 0
