@@ -284,6 +284,13 @@ def test_bad_charts_fail_with_one_line_naming_the_file(tmp_path: Path, case: str
     assert str(root) in text
 
 
+def test_validation_errors_name_the_line_of_the_key(tmp_path: Path) -> None:
+    root = _chart(tmp_path / "c", {"Chart.yaml": "apiVersion: v2\nname: c\nversion: one.two\n"})
+    with pytest.raises(ChartError) as caught:
+        load_chart(root)
+    assert str(caught.value).endswith("Chart.yaml:3: validation: chart.metadata.version 'one.two' is invalid")
+
+
 def test_malformed_chart_yaml_error_names_the_line(tmp_path: Path) -> None:
     root = _chart(tmp_path / "c", {"Chart.yaml": "apiVersion: v2\nname: c\nversion: [\n"})
     with pytest.raises(YamlError) as caught:
