@@ -43,6 +43,9 @@ def test_every_corpus_chart_loads_with_its_manifest_metadata(corpus: Path) -> No
             "has_tests": bool(chart.test_templates),
         }
         assert seen == {k: record[k] for k in seen}, record["path"]
+        declared = [f"{d.name} as {d.alias}" if d.alias else d.name for d in md.dependencies]
+        assert declared == record["declared_dependencies"], record["path"]
+        assert bool(declared or chart.subcharts) == record["has_dependencies"], record["path"]
         # The manifest lists vendored subcharts; a few were not copied into the corpus, so the
         # directory itself is the reference for which ones exist.
         charts_dir = corpus / record["path"] / "charts"
