@@ -137,8 +137,8 @@ class HelmLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore
 
 for _tag in (_INT, _FLOAT, _BOOL, _NULL):
     HelmLoader.add_constructor(_tag, HelmLoader.construct_go_scalar)
-for _tag in ("tag:yaml.org,2002:set", "tag:yaml.org,2002:omap", "tag:yaml.org,2002:pairs", None):
-    HelmLoader.add_constructor(_tag, HelmLoader.construct_untyped)
+for _untyped in ("tag:yaml.org,2002:set", "tag:yaml.org,2002:omap", "tag:yaml.org,2002:pairs", None):
+    HelmLoader.add_constructor(_untyped, HelmLoader.construct_untyped)
 HelmLoader.add_constructor("tag:yaml.org,2002:timestamp", HelmLoader.construct_go_timestamp)
 
 
