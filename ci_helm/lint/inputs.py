@@ -8,6 +8,7 @@ rule, and the checks that can still run do.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import tarfile
@@ -54,7 +55,7 @@ def read_chart(directory: Path, display: str, layout: ScenarioLayout = ScenarioL
     )
     chart.template_engine = _engine(directory, chart.metadata)
     chart.values_schema, chart.values_schema_error = _read_schema(directory / "values.schema.json")
-    chart.crd_objects = list(_crd_objects(directory))
+    chart.crd_loader = functools.partial(_crd_list, directory)
     chart.scenarios = _scenarios(chart)
     return chart
 
@@ -104,6 +105,10 @@ def _engine(directory: Path, metadata: Mapping[str, Any]) -> TemplateEngine:
         return detect_engine(annotations if isinstance(annotations, Mapping) else {}, names)
     except ChartError:
         return "gotpl"  # a bad engine annotation is reported by chart-yaml; Helm renders Go templates
+
+
+def _crd_list(directory: Path) -> list[Mapping[str, Any]]:
+    return list(_crd_objects(directory))
 
 
 def _crd_objects(directory: Path) -> Iterator[Mapping[str, Any]]:

@@ -142,7 +142,14 @@ def _jobs(
                     )
                 )
                 owner[key] = (state, Rendered(scenario, version))
+    # Big charts first: with few workers, a large chart started last would set the wall time alone.
+    size = {d: _template_bytes(Path(d)) for d in {j.chart_dir for j in jobs}}
+    jobs.sort(key=lambda j: -size[j.chart_dir])
     return jobs, owner
+
+
+def _template_bytes(chart_dir: Path) -> int:
+    return sum(p.stat().st_size for p in chart_dir.rglob("templates/*") if p.is_file())
 
 
 def _renderable(state: _ChartState, chart: ChartInput) -> bool:
