@@ -10,7 +10,7 @@ import pytest
 from ci_helm.cli.chart_selection import SELECTION_SETTINGS, find_all_charts, select_charts, versions_on_base
 from ci_helm.cli.common import GLOBAL_SETTINGS
 from ci_helm.cli.context import Context, Output
-from ci_helm.errors import UsageError
+from ci_helm.errors import GitError, UsageError
 from ci_helm.settings import resolve
 from tests.support.gitrepo import Repo, chart_yaml
 
@@ -77,3 +77,13 @@ def test_versions_on_base_for_named_charts(repo: Repo) -> None:
     base, versions = versions_on_base(make_ctx(repo.path / "charts"), [Path("a"), Path("b"), Path("new")])
     assert base.ref == "origin/main"
     assert versions == {Path("a"): "1.0.0", Path("b"): "2.0.0", Path("new"): None}
+
+
+def test_outside_git_the_default_says_how_to_choose(tmp_path: Path) -> None:
+    with pytest.raises(
+        GitError, match=r"not inside a git repository .*\(or name the charts, or pass --all\)"
+    ):
+        select_charts(make_ctx(tmp_path), [])
+    with pytest.raises(GitError) as asked:
+        select_charts(make_ctx(tmp_path, changed=True), [])
+    assert "--all" not in str(asked.value)

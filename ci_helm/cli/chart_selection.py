@@ -16,7 +16,7 @@ from typing import Literal
 from ci_helm.changes import Base, ChangeOptions, ChangeSet, base_versions, detect
 from ci_helm.changes.charts import is_excluded
 from ci_helm.cli.context import Context
-from ci_helm.errors import UsageError
+from ci_helm.errors import GitError, UsageError
 from ci_helm.settings import Setting, declare
 
 __all__ = [
@@ -90,6 +90,9 @@ class ChartSelection:
 
 def change_options(ctx: Context, repo_root: Path) -> ChangeOptions:
     s = ctx.settings
+    for folder in s.get("chart-dirs") or ["."]:
+        if not (ctx.cwd / folder).is_dir():  # a typo would otherwise read as "nothing changed"
+            ctx.out.warn(f"chart dir {folder!r} does not exist (only charts deleted from it can be listed)")
     return ChangeOptions(
         chart_dirs=tuple(_to_repo(ctx.cwd, repo_root, d) for d in s.get("chart-dirs") or ["."]),
         excluded_charts=tuple(s.get("excluded-charts") or ()),
@@ -167,7 +170,13 @@ def select_charts(
         return ChartSelection([Path(c) for c in explicit], "explicit")
     if want_all or (default == "all" and not want_changed):
         return ChartSelection(find_all_charts(ctx), "all")
-    changes, root = detect_changes(ctx)
+    try:
+        changes, root = detect_changes(ctx)
+    except GitError as exc:
+        if want_changed:
+            raise
+        # Nobody asked for change detection: say how to pick charts without it.
+        raise GitError(f"{exc.message} (or name the charts, or pass --all)") from None
     charts = [Path(to_cwd(ctx, root, c.path)) for c in changes.listed()]
     return ChartSelection(charts, "changed", changes)
 

@@ -71,8 +71,10 @@ def emit_reports(
 
     ``rules`` maps rule ids to their documentation (the lint rule docstrings) for SARIF.
     """
-    docs = dict(rules) if rules is not None else _registered_rule_docs()
-    options = RenderOptions(color=ctx.out.color, rules=docs, tool_version=ci_helm.__version__)
+    docs, levels = (dict(rules), {}) if rules is not None else _registered_rules()
+    options = RenderOptions(
+        color=ctx.out.color, rules=docs, rule_levels=levels, tool_version=ci_helm.__version__
+    )
     targets = report_targets(ctx, report_args)
     from_root = rebase(report, _repo_prefix(ctx))
     ctx.out.write(_render(ctx.format, report, from_root, options))
@@ -102,13 +104,16 @@ def _repo_prefix(ctx: Context) -> str:
     return "" if rel.startswith("..") else Path(rel).as_posix()
 
 
-def _registered_rule_docs() -> dict[str, str]:
-    """Lint rule documentation (their docstrings) for SARIF, when the lint plug-ins are installed."""
+def _registered_rules() -> tuple[dict[str, str], dict[str, str]]:
+    """Lint rule docs (their docstrings) and default levels for SARIF, when the plug-ins are there."""
     try:
         registry = importlib.import_module("ci_helm.lint.registry")
     except ImportError:
-        return {}
-    return {str(rule.id): str(rule.doc) for rule in registry.all_rules()}
+        return {}, {}
+    rules = list(registry.all_rules())
+    docs = {str(r.id): str(r.doc) for r in rules}
+    levels = {str(r.id): str(getattr(r.default_level, "value", r.default_level)) for r in rules}
+    return docs, levels
 
 
 def _feed_github(report: RunReport, ctx: Context) -> None:

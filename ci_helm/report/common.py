@@ -17,6 +17,7 @@ __all__ = ["RenderOptions", "fingerprint", "problem_file", "rebase", "rule_summa
 class RenderOptions:
     color: bool = False
     rules: Mapping[str, str] = field(default_factory=dict)  # rule id -> documentation (the docstring)
+    rule_levels: Mapping[str, str] = field(default_factory=dict)  # rule id -> default level
     tool_version: str = ""
 
 
