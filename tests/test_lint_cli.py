@@ -199,3 +199,22 @@ def test_jinja_charts_go_through_the_same_checks(run_cli, tmp_path: Path) -> Non
         for p in problems(report, "render")
     )
     assert not problems(report, "helm-lint")  # Helm cannot lint Jinja2 templates; the other rules did
+
+
+def test_values_follow_helms_yaml_rules(run_cli, tmp_path: Path) -> None:
+    # A date stays text and `y` is a boolean for Helm; PyYAML would make a datetime and a string.
+    template = (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n"
+        "data:\n  d: {{ .Values.d | quote }}\n  y: {{ .Values.y | quote }}\n"
+    )
+    schema = '{"properties": {"d": {"type": "string"}, "y": {"type": "boolean"}}}'
+    chart = write_chart(
+        tmp_path,
+        files={
+            "templates/cm.yaml": template,
+            "values.yaml": "image: nginx:1.27.0\nd: 2024-01-01\ny: y\n",
+            "values.schema.json": schema,
+        },
+    )
+    code, report = lint_json(run_cli, str(chart))
+    assert code == 0, [p for p in problems(report) if p["level"] == "error"]

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ci_helm.chart.goyaml import load_values
 from ci_helm.chart.jinja.detect import detect_engine
 from ci_helm.chart.model import TemplateEngine
 from ci_helm.errors import ChartError, YamlError
@@ -46,11 +47,13 @@ def read_chart(directory: Path, display: str, layout: ScenarioLayout = ScenarioL
         directory=directory,
         display=display,
         chart_yaml=read_yaml_file(directory, "Chart.yaml"),
-        values_yaml=read_yaml_file(directory, "values.yaml")
+        values_yaml=read_yaml_file(directory, "values.yaml", values=True)
         if (directory / "values.yaml").is_file()
         else None,
         ci_values=[
-            read_yaml_file(directory, f.relative_to(directory).as_posix()) for f in ci_files if f.is_file()
+            read_yaml_file(directory, f.relative_to(directory).as_posix(), values=True)
+            for f in ci_files
+            if f.is_file()
         ],
     )
     chart.template_engine = _engine(directory, chart.metadata)
@@ -60,7 +63,8 @@ def read_chart(directory: Path, display: str, layout: ScenarioLayout = ScenarioL
     return chart
 
 
-def read_yaml_file(directory: Path, relative: str) -> YamlFile:
+def read_yaml_file(directory: Path, relative: str, *, values: bool = False) -> YamlFile:
+    """A YAML file; with ``values=True`` its data follows Helm's scalar rules (``y`` is true)."""
     path = directory / relative
     try:
         text = path.read_bytes().decode("utf-8-sig")
@@ -71,8 +75,15 @@ def read_yaml_file(directory: Path, relative: str) -> YamlFile:
         out.data = load_yaml(text, path=relative, duplicates="error")
     except YamlError as exc:
         out.error, out.error_line = exc.message, exc.line
-        if "duplicate key" in exc.message:  # still usable: Helm keeps the last value
-            out.data = load_yaml(text, path=relative, duplicates="last")
+        if "duplicate key" not in exc.message:
+            return out
+        # Duplicate keys: still usable, Helm keeps the last value.
+        out.data = load_yaml(text, path=relative, duplicates="last")
+    if values:
+        try:
+            out.data = load_values(text, path=relative)
+        except YamlError as exc:  # e.g. a list where Helm needs a mapping
+            out.error, out.error_line, out.data = exc.message, exc.line, None
     return out
 
 
