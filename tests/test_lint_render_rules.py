@@ -243,3 +243,25 @@ def test_values_schema_lists_every_violation_with_the_values_line(tmp_path: Path
     findings = run_rule("values-schema", chart, r)
     assert [(f.path, f.line) for f in findings] == [("values.yaml", 1), ("values.yaml", 2)]
     assert "5 is not of type 'string'" in findings[0].message
+
+
+def test_crds_of_subcharts_directories_and_archives_are_used(tmp_path: Path) -> None:
+    import io
+    import tarfile
+
+    import yaml
+
+    crd_text = yaml.safe_dump(CRD)
+    root = write_chart(
+        tmp_path, files={"charts/sub/Chart.yaml": "apiVersion: v2\nname: sub\nversion: 1.0.0\n"}
+    )
+    (root / "charts/sub/crds").mkdir()
+    (root / "charts/sub/crds/widget.yaml").write_text(crd_text)
+    assert "size" in run_rule("kube-schema", chart_input(root), rendered(widget({"port": 1})))[0].message
+    (root / "charts/sub/crds/widget.yaml").unlink()
+    buf = io.BytesIO(crd_text.encode())
+    with tarfile.open(root / "charts/other-1.0.0.tgz", "w:gz") as tar:
+        info = tarfile.TarInfo("other/crds/widget.yaml")
+        info.size = len(buf.getvalue())
+        tar.addfile(info, buf)
+    assert "size" in run_rule("kube-schema", chart_input(root), rendered(widget({"port": 1})))[0].message
