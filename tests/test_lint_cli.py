@@ -218,3 +218,19 @@ def test_values_follow_helms_yaml_rules(run_cli, tmp_path: Path) -> None:
     )
     code, report = lint_json(run_cli, str(chart))
     assert code == 0, [p for p in problems(report) if p["level"] == "error"]
+
+
+def test_api_versions_reach_the_render(run_cli, tmp_path: Path) -> None:
+    gated = (
+        '{{ if .Capabilities.APIVersions.Has "monitoring.coreos.com/v1" }}'
+        "apiVersion: monitoring.coreos.com/v1\n"
+        "kind: ServiceMonitor\nmetadata:\n  name: sm\n{{ end }}\n"
+    )
+    chart = write_chart(tmp_path, files={"templates/sm.yaml": gated})
+    _, report = lint_json(run_cli, str(chart))
+    assert not problems(report, "kube-schema")
+    _, report = lint_json(run_cli, "--api-versions", "monitoring.coreos.com/v1", str(chart))
+    found = problems(report, "kube-schema")
+    assert (
+        len(found) == 1 and "has no CRD in the chart" in found[0]["message"] and found[0]["level"] == "info"
+    )

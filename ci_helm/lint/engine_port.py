@@ -47,10 +47,18 @@ class RenderOutcome:
 class ScenarioRunner:
     """Runs :class:`RenderJob` objects on an engine, ``workers`` at a time."""
 
-    def __init__(self, engine: Engine, *, workers: int = 2, jinja: JinjaRender | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        workers: int = 2,
+        jinja: JinjaRender | None = None,
+        api_versions: tuple[str, ...] = (),
+    ) -> None:
         self._engine = engine
         self._workers = max(1, workers)
         self._jinja = jinja
+        self._api_versions = api_versions  # --api-versions: extra Capabilities.APIVersions
 
     def run(self, jobs: Sequence[RenderJob]) -> Iterator[tuple[RenderJob, RenderOutcome]]:
         """Every job's outcome, as each completes (any order)."""
@@ -66,7 +74,10 @@ class ScenarioRunner:
         outcome = RenderOutcome()
         chart = Path(job.chart_dir)
         release = ReleaseOptions(
-            name=job.release_name, namespace=job.namespace, kube_version=job.kube_version
+            name=job.release_name,
+            namespace=job.namespace,
+            kube_version=job.kube_version,
+            api_versions=self._api_versions,
         )
         try:
             if job.jinja:
