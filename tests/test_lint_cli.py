@@ -87,7 +87,10 @@ def test_render_failures_and_not_a_chart_are_reported_per_chart(run_cli, tmp_pat
     code, report = lint_json(run_cli, str(broken), str(good), str(empty))
     by_chart = {c["chart"]: c for c in report["charts"]}
     assert code == 1
-    assert any("set foo" in p["message"] for k in by_chart[str(broken)]["checks"] for p in k["problems"])
+    failed = [p for k in by_chart[str(broken)]["checks"] for p in k["problems"] if "set foo" in p["message"]]
+    assert [(p["rule"], p["file"], p["line"]) for p in failed] == [
+        ("render", f"{broken}/templates/x.yaml", 1)
+    ]
     assert any(
         p["rule"] == "chart-load" and "not a chart" in p["message"]
         for k in by_chart[str(empty)]["checks"]

@@ -265,3 +265,21 @@ def test_crds_of_subcharts_directories_and_archives_are_used(tmp_path: Path) -> 
         info.size = len(buf.getvalue())
         tar.addfile(info, buf)
     assert "size" in run_rule("kube-schema", chart_input(root), rendered(widget({"port": 1})))[0].message
+
+
+def test_dangling_service_skips_system_and_operator_pods(chart: Any) -> None:
+    system = {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "dns", "namespace": "kube-system"},
+        "spec": {"selector": {"k8s-app": "kube-dns"}},
+    }
+    operated = {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "am"},
+        "spec": {"selector": {"alertmanager": "main"}},
+    }
+    custom = {"apiVersion": "monitoring.coreos.com/v1", "kind": "Alertmanager", "metadata": {"name": "main"}}
+    assert run_rule("dangling-service", chart, rendered(system, operated, custom)) == []
+    assert len(run_rule("dangling-service", chart, rendered(system, operated))) == 1

@@ -41,6 +41,8 @@ class RenderOutcome:
     manifests: dict[str, str] = field(default_factory=dict)  # "<chart>/templates/x.yaml" -> text
     lint_messages: list[tuple[int, str, str]] | None = None  # (severity 1..3, path, message)
     error: str | None = None
+    error_path: str | None = None  # the template the engine blamed, as it named it
+    error_line: int | None = None
     timed_out: bool = False
 
 
@@ -98,7 +100,8 @@ class ScenarioRunner:
         except RenderTimeout as exc:
             outcome.error, outcome.timed_out = exc.message, True
         except CiHelmError as exc:
-            outcome.error = str(exc)
+            outcome.error = exc.message if exc.path else str(exc)
+            outcome.error_path, outcome.error_line = exc.path, exc.line
         return outcome
 
 
