@@ -48,10 +48,10 @@ def engine_from_settings(
         from ci_helm.engine.helm_python_engine import HelmPythonEngine
 
         return HelmPythonEngine(home)
-    from ci_helm.engine.isolated import IsolatedEngine
+    from ci_helm.engine.isolated import shared_isolated_engine
 
     workers = settings.get("render-workers")
-    return IsolatedEngine(home, timeout=timeout, workers=int(workers) if workers else None)
+    return shared_isolated_engine(home, timeout=timeout, workers=int(workers) if workers else None)
 
 
 def git_repo(cwd: Path, environ: Mapping[str, str] | None = None) -> GitCli:

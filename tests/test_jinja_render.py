@@ -6,6 +6,7 @@ import multiprocessing
 import time
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 import yaml
@@ -330,3 +331,34 @@ def test_runaway_output_is_capped(chart_dir: Path, monkeypatch: pytest.MonkeyPat
     (chart_dir / "templates/big.yaml.j2").write_text("{% for i in range(100000) %}xxxxxxxxxx{% endfor %}")
     with pytest.raises(RenderError, match="rendered output is over"):
         render(chart_dir)
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["{{ 'x' * 1000000000 }}", "{{ [1] * 1000000000 }}", "{{ 10 ** 100000 }}", "{{ '%1000000000s' % 'x' }}"],
+)
+def test_operators_that_build_huge_values_are_refused(chart_dir: Path, source: str) -> None:
+    (chart_dir / "templates/huge.yaml.j2").write_text("a: 1\nb: " + source + "\n")
+    with pytest.raises(RenderError) as info:
+        render(chart_dir)
+    assert info.value.message.startswith("refused:")
+    assert (info.value.path, info.value.line) == ("web/templates/huge.yaml.j2", 2)
+
+
+def test_ordinary_arithmetic_still_works(chart_dir: Path) -> None:
+    (chart_dir / "templates/math.yaml.j2").write_text(
+        "a: {{ Values.replicaCount * 3 }} {{ 'ab' * 2 }} {{ 2 ** 10 }} {{ '%05d' % 42 }} {{ 7 % 3 }}\n"
+    )
+    assert render(chart_dir)["web/templates/math.yaml"] == "a: 6 abab 1024 00042 1\n"
+
+
+def test_cli_template_stops_a_runaway_jinja_chart(run_cli_subprocess: Any, chart_dir: Path) -> None:
+    (chart_dir / "templates/loop.yaml.j2").write_text(
+        "{% for i in range(100000) %}{% for j in range(100000) %}{{ i }}{% endfor %}{% endfor %}"
+    )
+    started = time.monotonic()
+    result = run_cli_subprocess("template", str(chart_dir), "--timeout", "2")
+    assert time.monotonic() - started < 60
+    assert result.exit_code == 1
+    assert "web/templates/loop.yaml.j2" in result.stderr and "time limit" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+import operator
+import re
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -27,6 +29,8 @@ from ci_helm.errors import RenderError, RenderTimeout
 __all__ = ["MAX_OUTPUT_CHARS", "ChartEnvironment", "Params", "wrap"]
 
 MAX_OUTPUT_CHARS = 64 * 1024 * 1024
+MAX_VALUE_CHARS = 16 * 1024 * 1024  # one string or list built by an operator
+_HUGE_FORMAT_WIDTH = re.compile(r"%[-+ #0]*\d{7,}")
 
 
 class Params(dict[str, Any]):
@@ -82,6 +86,9 @@ class _ChartLoader(jinja2.BaseLoader):
 class ChartEnvironment(ImmutableSandboxedEnvironment):
     """One chart's environment: its templates, Helm's helpers, a deadline."""
 
+    # Operators that can build a huge value in one step ('x' * 10**9): checked before they run.
+    intercepted_binops = frozenset(["*", "**", "%"])
+
     def __init__(self, sources: Mapping[str, str], display_prefix: str, deadline: float | None) -> None:
         self.chart_loader = _ChartLoader(sources, display_prefix)
         super().__init__(
@@ -125,6 +132,20 @@ class ChartEnvironment(ImmutableSandboxedEnvironment):
         __self.check_deadline()
         return super().call(__context, __obj, *args, **kwargs)
 
+    def call_binop(self, context: jinja2.runtime.Context, operator_name: str, left: Any, right: Any) -> Any:
+        self.check_deadline()
+        if operator_name == "*":
+            _check_repeat(left, right)
+            _check_repeat(right, left)
+            return left * right
+        if operator_name == "**":
+            if isinstance(right, int) and isinstance(left, int) and abs(right) > 4096 and abs(left) > 1:
+                raise RenderError(f"refused: {left} ** {right} is too large a number")
+            return left**right
+        if isinstance(left, str) and _HUGE_FORMAT_WIDTH.search(left):
+            raise RenderError("refused: a %-format width of a million characters or more")
+        return operator.mod(left, right)
+
     def generate(self, template: jinja2.Template, variables: Mapping[str, Any]) -> str:
         """Render chunk by chunk, checking the deadline and the output size as it grows."""
         parts: list[str] = []
@@ -155,3 +176,9 @@ def _tpl(context: jinja2.runtime.Context, text: Any, **scope: Any) -> str:
     """``tpl(Values.annotation)``: a value that is itself a template, rendered in this context."""
     env = _env(context)
     return env.generate(env.from_string(str(text)), {**context.get_all(), **scope})
+
+
+def _check_repeat(sequence: Any, count: Any) -> None:
+    sized = isinstance(sequence, str | list | tuple) and isinstance(count, int)
+    if sized and len(sequence) * count > MAX_VALUE_CHARS:
+        raise RenderError(f"refused: repeating a value {count} times would exceed {MAX_VALUE_CHARS} items")

@@ -83,7 +83,7 @@ def from_json(text: str) -> Any:
 
 def indent(text: Any, width: int = 4, first: bool = True, blank: bool = True) -> str:
     """Helm's ``indent``: every line, the first and blank ones too (Jinja's flags still work)."""
-    pad = " " * int(width)
+    pad = " " * min(int(width), 1024)  # an indent wider than a screen is a runaway, not a layout
     lines = str(text).split("\n")
     out = [line if (not blank and not line.strip()) else pad + line for line in lines]
     if not first:
