@@ -335,7 +335,15 @@ def test_runaway_output_is_capped(chart_dir: Path, monkeypatch: pytest.MonkeyPat
 
 @pytest.mark.parametrize(
     "source",
-    ["{{ 'x' * 1000000000 }}", "{{ [1] * 1000000000 }}", "{{ 10 ** 100000 }}", "{{ '%1000000000s' % 'x' }}"],
+    [
+        "{{ 'x' * 1000000000 }}",
+        "{{ [1] * 1000000000 }}",
+        "{{ 10 ** 100000 }}",
+        "{{ '%1000000000s' % 'x' }}",
+        "{{ '%1000000000s' | format('x') }}",
+        "{{ 'x'.ljust(1000000000) }}",
+        "{{ '{:>1000000000}'.format('x') }}",
+    ],
 )
 def test_operators_that_build_huge_values_are_refused(chart_dir: Path, source: str) -> None:
     (chart_dir / "templates/huge.yaml.j2").write_text("a: 1\nb: " + source + "\n")
@@ -347,9 +355,10 @@ def test_operators_that_build_huge_values_are_refused(chart_dir: Path, source: s
 
 def test_ordinary_arithmetic_still_works(chart_dir: Path) -> None:
     (chart_dir / "templates/math.yaml.j2").write_text(
-        "a: {{ Values.replicaCount * 3 }} {{ 'ab' * 2 }} {{ 2 ** 10 }} {{ '%05d' % 42 }} {{ 7 % 3 }}\n"
+        "a: {{ Values.replicaCount * 3 }} {{ 'ab' * 2 }} {{ 2 ** 10 }} {{ '%05d' % 42 }} {{ 7 % 3 }}"
+        " {{ '%s-%s' | format('a', 'b') }} {{ 'x'.rjust(3, '.') }} {{ '{:>3}'.format(1) }}\n"
     )
-    assert render(chart_dir)["web/templates/math.yaml"] == "a: 6 abab 1024 00042 1\n"
+    assert render(chart_dir)["web/templates/math.yaml"] == "a: 6 abab 1024 00042 1 a-b ..x   1\n"
 
 
 def test_cli_template_stops_a_runaway_jinja_chart(run_cli_subprocess: Any, chart_dir: Path) -> None:
