@@ -403,3 +403,18 @@ def test_release_options_of_the_render_pipeline(chart_dir: Path) -> None:
     assert out["web/templates/caps.yaml"] == "shop prod 4 true 31 true web/templates/caps.yaml.j2\n"
     default = render_jinja_chart(chart_from_dir(chart_dir), {}, ReleaseOptions())
     assert default["web/templates/caps.yaml"].startswith("release-name default 1 false 35 false")
+
+
+@pytest.mark.parametrize(
+    ("name", "source"),
+    [
+        ("rec.yaml.j2", "{% macro m() %}{{ m() }}{% endmacro %}\n{{ m() }}\n"),
+        ("self.yaml.j2", "a: 1\n{% include 'self.yaml.j2' %}\n"),
+    ],
+)
+def test_endless_recursion_is_a_render_error(chart_dir: Path, name: str, source: str) -> None:
+    (chart_dir / "templates" / name).write_text(source)
+    with pytest.raises(RenderError) as info:
+        render(chart_dir)
+    assert "RecursionError" in info.value.message
+    assert info.value.path == f"web/templates/{name}"
