@@ -238,10 +238,13 @@ def test_values_schema_lists_every_violation_with_the_values_line(tmp_path: Path
             tmp_path, files={"values.schema.json": schema, "values.yaml": "image: nginx:1\nreplicas: 0\n"}
         )
     )
+    (tmp_path / "demo/ci").mkdir()
+    (tmp_path / "demo/ci/bad-values.yaml").write_text("# wrong type\nimage: 5\n")
+    chart = chart_input(tmp_path / "demo")
     r = rendered()
-    r.merged_values = {"image": 5, "replicas": 0}
+    r.scenario = chart.scenarios[0]
     findings = run_rule("values-schema", chart, r)
-    assert [(f.path, f.line) for f in findings] == [("values.yaml", 1), ("values.yaml", 2)]
+    assert [(f.path, f.line) for f in findings] == [("ci/bad-values.yaml", 2), ("values.yaml", 2)]
     assert "5 is not of type 'string'" in findings[0].message
 
 
