@@ -69,7 +69,8 @@ def lint_scenario_runner(settings: _SettingsLike, environ: Mapping[str, str] | N
 
     engine = engine_from_settings(settings, environ=environ)
     workers = int(settings.get("render-workers") or default_workers())
-    return ScenarioRunner(engine, workers=workers, jinja=render_jinja_dir)
+    api_versions = tuple(settings.get("api-versions") or ())
+    return ScenarioRunner(engine, workers=workers, jinja=render_jinja_dir, api_versions=api_versions)
 
 
 def offload_pool(workers: int) -> Any:
