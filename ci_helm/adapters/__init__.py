@@ -1,0 +1,1 @@
+"""I/O at the edges: one small module per external system."""

@@ -1,0 +1,78 @@
+"""Settings of publishing targets, shared by ``release`` and ``repo reindex|prune|serve``."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+from ci_helm.publish.indexed import Hooks
+from ci_helm.publish.redact import Redactor
+from ci_helm.publish.targets import TargetOptions
+from ci_helm.settings import Setting, Settings, declare
+
+__all__ = ["TARGET_SETTINGS", "hooks_from_env", "redactor", "target_options"]
+
+TARGET_SETTINGS = declare(
+    Setting("url", "base URL written into index.yaml for packages (default: links relative to index.yaml)"),
+    Setting("endpoint-url", "S3 endpoint for S3-compatible stores (MinIO, Ceph, GCS interop)"),
+    Setting("region", "S3 region (default: from the AWS configuration)"),
+    Setting("path-style", "S3 path-style addressing (MinIO, Ceph)", kind="bool", default=False),
+    Setting("aws-access-key-id", "S3 access key id (default: the AWS credential chain)", secret=True),
+    Setting("aws-secret-access-key", "S3 secret access key (default: the AWS credential chain)", secret=True),
+    Setting("aws-session-token", "S3 session token", secret=True),
+    Setting("gcs-token", "OAuth2 access token for gs:// targets", secret=True, env_aliases=("GOOGLE_OAUTH_ACCESS_TOKEN",)),
+    Setting("gcs-endpoint", "Google Cloud Storage API endpoint", default="https://storage.googleapis.com"),
+    Setting("username", "username for OCI registries and ChartMuseum (basic auth)"),
+    Setting("password", "password or token for OCI registries and ChartMuseum basic auth", secret=True),
+    Setting("token", "bearer token for ChartMuseum-compatible upload APIs", secret=True),
+    Setting("plain-http", "talk plain HTTP to OCI registries (local registries only)", kind="bool", default=False),
+    Setting("github-token", "GitHub token for github:// targets", secret=True, env_aliases=("GITHUB_TOKEN",)),
+    Setting("api-url", "GitHub REST API URL (GitHub Enterprise: https://HOST/api/v3)", default="https://api.github.com"),
+    Setting("release-name-template", "GitHub release (and tag) name", default="{name}-{version}"),
+    Setting("pages-branch", "branch holding index.yaml for github:// targets", default="gh-pages"),
+    Setting("pages-remote", "git remote of the Pages branch (default: the GitHub repository)"),
+    Setting("commitish", "commit or branch a new GitHub release tag points at (default: the default branch)"),
+    Setting("request-timeout", "seconds a single network request may take", kind="float", default=60.0),
+)  # fmt: skip
+
+
+def target_options(settings: Settings) -> TargetOptions:
+    get = settings.get
+    return TargetOptions(
+        base_url=get("url"),
+        endpoint_url=get("endpoint-url"),
+        region=get("region"),
+        path_style=bool(get("path-style")),
+        aws_access_key_id=get("aws-access-key-id"),
+        aws_secret_access_key=get("aws-secret-access-key"),
+        aws_session_token=get("aws-session-token"),
+        gcs_token=get("gcs-token"),
+        gcs_endpoint=get("gcs-endpoint") or "https://storage.googleapis.com",
+        username=get("username"),
+        password=get("password"),
+        token=get("token"),
+        plain_http=bool(get("plain-http")),
+        github_token=get("github-token"),
+        api_url=get("api-url") or "https://api.github.com",
+        release_name_template=get("release-name-template") or "{name}-{version}",
+        pages_branch=get("pages-branch") or "gh-pages",
+        pages_remote=get("pages-remote"),
+        commitish=get("commitish"),
+        timeout=float(get("request-timeout") or 60.0),
+    )
+
+
+def redactor(settings: Settings) -> Redactor:
+    return Redactor([settings.get(s.name) for s in TARGET_SETTINGS if s.secret])
+
+
+def hooks_from_env(environ: dict[str, str] | None = None) -> Hooks:
+    """``CI_HELM_TEST_FAULT=after-upload`` kills the process between upload and index write.
+
+    This is the fault-injection point of the resumability tests: a real SIGKILL, so
+    nothing in the process gets to clean up, exactly like a cancelled CI job.
+    """
+    env = os.environ if environ is None else environ
+    if env.get("CI_HELM_TEST_FAULT") == "after-upload":
+        return Hooks(after_upload=lambda: os.kill(os.getpid(), signal.SIGKILL))
+    return Hooks()

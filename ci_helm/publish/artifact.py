@@ -1,0 +1,91 @@
+"""A packaged chart ready to publish: the archive bytes, its ``.prov`` and its Chart.yaml.
+
+This is the small interface release needs from packaging: whatever produced the ``.tgz``
+(``ci-helm package``, ``helm package``, chart-releaser), release only reads it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import tarfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ci_helm.errors import ArchiveError, UsageError
+from ci_helm.yamlio import load_yaml
+
+__all__ = ["Artifact", "artifact_from_bytes", "load_artifact"]
+
+MAX_CHART_YAML = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """One chart package: ``name-version.tgz`` plus an optional provenance file."""
+
+    name: str
+    version: str
+    package: bytes = field(repr=False)
+    prov: bytes | None = field(default=None, repr=False)
+    metadata: dict[str, Any] = field(default_factory=dict, repr=False)
+    source: str = ""
+
+    @property
+    def digest(self) -> str:
+        """sha256 hex of the package, as Helm writes it into index.yaml."""
+        return hashlib.sha256(self.package).hexdigest()
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}-{self.version}.tgz"
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.name, self.version)
+
+
+def load_artifact(path: Path) -> Artifact:
+    """Read ``path`` (a ``.tgz``) and the ``.prov`` beside it, when present."""
+    if path.is_dir():
+        raise UsageError(f"{path}: is a chart directory; package it first (ci-helm package) or pass the .tgz")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    prov_path = path.with_name(path.name + ".prov")
+    prov = prov_path.read_bytes() if prov_path.is_file() else None
+    return artifact_from_bytes(data, prov, source=str(path))
+
+
+def artifact_from_bytes(data: bytes, prov: bytes | None = None, *, source: str = "<package>") -> Artifact:
+    metadata = read_chart_yaml(data, source)
+    name, version = metadata.get("name"), metadata.get("version")
+    if not isinstance(name, str) or not name or not isinstance(version, str | int | float) or version == "":
+        raise ArchiveError("Chart.yaml lacks a name or version", path=source)
+    return Artifact(str(name), str(version), data, prov, metadata, source)
+
+
+def read_chart_yaml(data: bytes, source: str) -> dict[str, Any]:
+    """Chart.yaml of the top-level chart in a package (``<name>/Chart.yaml``)."""
+    try:
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
+            for member in tar:
+                parts = member.name.lstrip("./").split("/")
+                if len(parts) == 2 and parts[1] == "Chart.yaml" and member.isfile():
+                    return _parse_chart_yaml(tar, member, source)
+    except (tarfile.TarError, OSError, EOFError) as exc:
+        raise ArchiveError(f"not a chart package: {exc}", path=source) from None
+    raise ArchiveError("not a chart package: no <chart>/Chart.yaml inside", path=source)
+
+
+def _parse_chart_yaml(tar: tarfile.TarFile, member: tarfile.TarInfo, source: str) -> dict[str, Any]:
+    if member.size > MAX_CHART_YAML:
+        raise ArchiveError("Chart.yaml is over 1 MiB", path=source)
+    handle = tar.extractfile(member)
+    assert handle is not None
+    doc = load_yaml(handle.read(), path=f"{source}:{member.name}")
+    if not isinstance(doc, dict):
+        raise ArchiveError("Chart.yaml is not a mapping", path=source)
+    return doc

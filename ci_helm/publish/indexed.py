@@ -1,0 +1,152 @@
+"""Publishing to any repository that keeps index.yaml beside (or apart from) its packages.
+
+The index is updated by optimistic concurrency: read it with its version token, apply
+this run's change to *that* document, write it back conditionally, and on a lost race
+re-read and re-apply. N pipelines releasing different charts at once all end up in the
+index; a version is never listed twice because applying a change replaces by version.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ci_helm.errors import PublishError
+from ci_helm.publish.artifact import Artifact, artifact_from_bytes
+from ci_helm.publish.index import (
+    apply_change,
+    entry_for,
+    find_entry,
+    parse_index,
+    serialize_index,
+    version_key,
+)
+from ci_helm.publish.packages import PackageStore
+from ci_helm.publish.plan import Action, Observed, Step
+from ci_helm.publish.protocols import BlobStore, PreconditionFailed, Removed
+
+__all__ = ["Hooks", "IndexedPublisher"]
+
+log = logging.getLogger(__name__)
+INDEX_KEY = "index.yaml"
+
+
+@dataclass(frozen=True)
+class Hooks:
+    """Fault injection for tests of resumability: called after uploads, before the index write."""
+
+    after_upload: Callable[[], None] = field(default=lambda: None)
+
+
+class IndexedPublisher:
+    def __init__(
+        self,
+        description: str,
+        packages: PackageStore,
+        index: BlobStore,
+        *,
+        hooks: Hooks | None = None,
+        attempts: int = 60,
+    ) -> None:
+        self.description = description
+        self.packages = packages
+        self.index = index
+        self.hooks = hooks or Hooks()
+        self.attempts = attempts
+
+    def _read_index(self) -> tuple[dict[str, Any], str | None]:
+        blob = self.index.get(INDEX_KEY)
+        doc = parse_index(None if blob is None else blob.data, where=f"{self.description}/{INDEX_KEY}")
+        return doc, None if blob is None else blob.token
+
+    def observe(self, artifacts: Sequence[Artifact]) -> dict[tuple[str, str], Observed]:
+        doc, _ = self._read_index()
+        seen: dict[tuple[str, str], Observed] = {}
+        for a in artifacts:
+            entry = find_entry(doc, a.name, a.version)
+            indexed = None if entry is None else str(entry.get("digest") or "unknown")
+            seen[a.key] = Observed(indexed, self.packages.stored_digest(a))
+        return seen
+
+    def apply(self, steps: Sequence[Step]) -> None:
+        for step in steps:
+            if step.action.uploads:
+                self.packages.upload(step.artifact, overwrite=step.action is Action.REPLACE)
+        self.hooks.after_upload()
+        indexed = [s.artifact for s in steps if s.action.indexes]
+        if indexed:
+            self.update_index(lambda doc: (self._entries(doc, indexed), []))
+
+    def _entries(self, doc: Mapping[str, Any], artifacts: Sequence[Artifact]) -> list[dict[str, Any]]:
+        entries = []
+        for a in artifacts:
+            old = find_entry(doc, a.name, a.version)
+            keep = old.get("created") if old is not None and old.get("digest") == a.digest else None
+            entries.append(entry_for(a, [self.packages.url_for(a)], str(keep) if keep else None))
+        return entries
+
+    def update_index(
+        self, change: Callable[[dict[str, Any]], tuple[list[dict[str, Any]], list[Removed]]]
+    ) -> dict[str, Any]:
+        """Read-modify-write the index until a conditional write wins."""
+        for attempt in range(self.attempts):
+            doc, token = self._read_index()
+            add, remove = change(doc)
+            new = apply_change(doc, add, remove)
+            try:
+                self.index.put(INDEX_KEY, serialize_index(new), if_match=token, if_absent=token is None)
+                return new
+            except PreconditionFailed:
+                log.debug(
+                    "%s: index changed meanwhile (attempt %d), merging again", self.description, attempt
+                )
+                time.sleep(random.uniform(0, min(1.0, 0.02 * 2**attempt)))  # noqa: S311 - jitter, not crypto
+        raise PublishError(
+            f"index.yaml kept changing; gave up after {self.attempts} attempts", path=self.description
+        )
+
+    def reindex(self) -> int:
+        """Rebuild the index from the stored packages, keeping ``created`` of unchanged entries."""
+        found = [
+            (artifact_from_bytes(pkg, prov, source=url), url) for pkg, prov, url in self.packages.stored()
+        ]
+
+        def rebuild(doc: dict[str, Any]) -> tuple[list[dict[str, Any]], list[Removed]]:
+            stale = [(n, str(e.get("version"))) for n, es in doc.get("entries", {}).items() for e in es or []]
+            add = []
+            for a, url in found:
+                old = find_entry(doc, a.name, a.version)
+                created = old.get("created") if old is not None and old.get("digest") == a.digest else None
+                add.append(entry_for(a, [url], str(created) if created else None))
+            return add, stale
+
+        self.update_index(rebuild)
+        return len(found)
+
+    def prune(self, keep: int, chart: str | None) -> list[Removed]:
+        """Drop all but the ``keep`` newest versions: from the index first, then from storage."""
+        doomed: list[Removed] = []
+
+        def drop(doc: dict[str, Any]) -> tuple[list[dict[str, Any]], list[Removed]]:
+            doomed[:] = select_old(doc, keep, chart)
+            return [], list(doomed)
+
+        self.update_index(drop)
+        for name, version in doomed:
+            self.packages.delete(name, version)
+        return doomed
+
+
+def select_old(doc: Mapping[str, Any], keep: int, chart: str | None) -> list[Removed]:
+    """Versions beyond the ``keep`` newest of each chart (or of ``chart`` only)."""
+    old: list[Removed] = []
+    for name, entries in doc.get("entries", {}).items():
+        if chart is not None and name != chart:
+            continue
+        versions = sorted({str(e.get("version")) for e in entries or []}, key=version_key, reverse=True)
+        old.extend((name, v) for v in versions[keep:])
+    return old

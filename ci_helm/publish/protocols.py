@@ -1,0 +1,60 @@
+"""What the publishing core needs from a target, stated as Protocols; adapters implement them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from ci_helm.publish.artifact import Artifact
+from ci_helm.publish.plan import Observed, Step
+
+__all__ = ["Blob", "BlobStore", "PreconditionFailed", "Publisher", "Removed"]
+
+
+class PreconditionFailed(Exception):
+    """A conditional write lost a race: the object changed (or appeared) since it was read."""
+
+
+@dataclass(frozen=True)
+class Blob:
+    """An object's bytes and the version token a conditional write must name (ETag, generation...)."""
+
+    data: bytes
+    token: str
+
+
+class BlobStore(Protocol):
+    """A flat key/value store: a directory, an S3 or GCS prefix, a git branch."""
+
+    description: str
+
+    def get(self, key: str) -> Blob | None: ...
+
+    def put(self, key: str, data: bytes, *, if_match: str | None = None, if_absent: bool = False) -> None:
+        """Write ``key``; with ``if_match`` only over that version, with ``if_absent`` only if missing.
+
+        Raises :class:`PreconditionFailed` when the condition does not hold.
+        """
+
+    def delete(self, key: str) -> None: ...
+
+    def list(self) -> list[str]: ...
+
+
+Removed = tuple[str, str]  # (chart name, version)
+
+
+class Publisher(Protocol):
+    """One target of a release: reads what is published, applies a plan, keeps retention."""
+
+    description: str  # the target as shown to users (never with credentials)
+
+    def observe(self, artifacts: Sequence[Artifact]) -> dict[tuple[str, str], Observed]: ...
+
+    def apply(self, steps: Sequence[Step]) -> None: ...
+
+    def reindex(self) -> int:
+        """Rebuild the index from storage; returns how many versions it lists."""
+
+    def prune(self, keep: int, chart: str | None) -> list[Removed]: ...
