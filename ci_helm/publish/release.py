@@ -24,6 +24,7 @@ class TargetReport:
     target: str
     steps: list[Step] = field(default_factory=list)
     error: str | None = None
+    error_code: int = 0
     applied: bool = False
 
     @property
@@ -57,6 +58,12 @@ class ReleaseReport:
     def failed(self) -> bool:
         return any(t.error or t.conflicts for t in self.targets)
 
+    @property
+    def exit_code(self) -> int:
+        """The highest exit code of any target error; 1 for conflicts; 0 when all went well."""
+        codes = [t.error_code for t in self.targets if t.error] + [1 for t in self.targets if t.conflicts]
+        return max(codes, default=0)
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "dry_run": self.dry_run,
@@ -75,7 +82,7 @@ def plan_release(
         try:
             report.steps = make_plan(artifacts, pub.observe(artifacts), force=force)
         except CiHelmError as exc:
-            report.error = str(exc)
+            report.error, report.error_code = str(exc), int(exc.exit_code)
         reports.append(report)
     return ReleaseReport(reports)
 
@@ -89,5 +96,5 @@ def execute(report: ReleaseReport, publishers: Sequence[Publisher]) -> ReleaseRe
             pub.apply(target.steps)
             target.applied = True
         except CiHelmError as exc:
-            target.error = str(exc)
+            target.error, target.error_code = str(exc), int(exc.exit_code)
     return report

@@ -10,7 +10,7 @@ from typing import Any
 from ci_helm.cli.context import Context
 from ci_helm.cli.publish_settings import TARGET_SETTINGS, hooks_from_env, redactor, target_options
 from ci_helm.cli.repo._target import redacted
-from ci_helm.errors import CiHelmError, ExitCode, UsageError
+from ci_helm.errors import CiHelmError, UsageError
 from ci_helm.publish.artifact import Artifact, load_artifact
 from ci_helm.publish.redact import Redactor
 from ci_helm.publish.release import ReleaseReport, execute, plan_release
@@ -45,7 +45,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     except CiHelmError as exc:
         raise redacted(exc, redact) from None
     print_report(ctx, report, redact)
-    return ExitCode.CHECKS_FAILED if report.failed else ExitCode.OK
+    return report.exit_code
 
 
 def _release(args: argparse.Namespace, ctx: Context) -> ReleaseReport:
@@ -86,4 +86,4 @@ def print_report(ctx: Context, report: ReleaseReport, redact: Redactor) -> None:
             detail = f" ({step.detail})" if step.detail else ""
             ctx.out.write(redact(f"  {step.action:<9} {step.artifact.name} {step.artifact.version}{detail}"))
         if target.error:
-            ctx.out.error(redact(f"{target.target}: {target.error}"))
+            ctx.out.error(redact(target.error))
