@@ -38,8 +38,12 @@ Change = Mapping[str, bytes | None]  # path -> new bytes, or None to delete
 
 
 class GitBranchStore:
-    def __init__(self, remote: str, branch: str, *, attempts: int = 60) -> None:
+    def __init__(
+        self, remote: str, branch: str, *, attempts: int = 60, extra_env: Mapping[str, str] | None = None
+    ) -> None:
+        """``extra_env`` carries credentials as git config variables, never in argv or the URL."""
         self.remote = remote
+        self.extra_env = dict(extra_env or {})
         self.branch = branch
         self.attempts = attempts
         self.description = f"git+{display_url(remote)}#{branch}"
@@ -149,7 +153,7 @@ class GitBranchStore:
         )
 
     def _env(self, extra: Mapping[str, str] | None) -> dict[str, str]:
-        env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", **(extra or {})}
+        env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", **self.extra_env, **(extra or {})}
         env.setdefault("GIT_AUTHOR_NAME", "ci-helm")
         env.setdefault("GIT_AUTHOR_EMAIL", "ci-helm@localhost")
         env.setdefault("GIT_COMMITTER_NAME", env["GIT_AUTHOR_NAME"])

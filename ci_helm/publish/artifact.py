@@ -16,7 +16,7 @@ from typing import Any
 from ci_helm.errors import ArchiveError, UsageError
 from ci_helm.yamlio import load_yaml
 
-__all__ = ["Artifact", "artifact_from_bytes", "load_artifact"]
+__all__ = ["Artifact", "artifact_from_bytes", "load_artifact", "read_chart_file"]
 
 MAX_CHART_YAML = 1024 * 1024
 
@@ -89,3 +89,17 @@ def _parse_chart_yaml(tar: tarfile.TarFile, member: tarfile.TarInfo, source: str
     if not isinstance(doc, dict):
         raise ArchiveError("Chart.yaml is not a mapping", path=source)
     return doc
+
+
+def read_chart_file(data: bytes, name: str, *, limit: int = MAX_CHART_YAML) -> str | None:
+    """A top-level file of the packaged chart (``<chart>/CHANGELOG.md``), or ``None``."""
+    try:
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
+            for member in tar:
+                parts = member.name.lstrip("./").split("/")
+                if len(parts) == 2 and parts[1] == name and member.isfile() and member.size <= limit:
+                    handle = tar.extractfile(member)
+                    return None if handle is None else handle.read().decode("utf-8", errors="replace")
+    except (tarfile.TarError, OSError, EOFError):
+        return None
+    return None
