@@ -42,7 +42,7 @@ def test_sixteen_concurrent_releases(tmp_path: Path) -> None:
 
 def test_unreachable_remote_is_one_line(tmp_path: Path, run_cli) -> None:
     pkg = make_package(tmp_path, "app", "1.0.0")
-    result = run_cli("release", str(pkg), "--to", f"git+https://user:hunter2secret@127.0.0.1:9/x.git#main")
+    result = run_cli("release", str(pkg), "--to", "git+https://user:hunter2secret@127.0.0.1:9/x.git#main")
     assert result.exit_code == 1
     assert "hunter2secret" not in result.stdout + result.stderr
     assert "cannot fetch" in result.stderr

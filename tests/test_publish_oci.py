@@ -10,7 +10,7 @@ from pathlib import Path
 import requests
 
 from tests.support.charts import make_package
-from tests.support.registry import REGISTRY_PASSWORD, REGISTRY_USER, Registry, oci_registry, oci_registry_auth  # noqa: F401
+from tests.support.registry import REGISTRY_PASSWORD, REGISTRY_USER, Registry
 
 
 def _helm(helm: Path, tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -66,8 +66,10 @@ class GitHubReleases:
         return self.template.format(name=name, version=version)
 
     def url_for(self, artifact: Artifact) -> str:
-        tag = quote(self.tag(artifact.name, artifact.version))
-        return f"{self.web}/{self.owner}/{self.repo}/releases/download/{tag}/{artifact.filename}"
+        return self._download_url(self.tag(artifact.name, artifact.version), artifact.filename)
+
+    def _download_url(self, tag: str, filename: str) -> str:
+        return f"{self.web}/{self.owner}/{self.repo}/releases/download/{quote(tag)}/{filename}"
 
     def _repo_api(self, tail: str) -> str:
         return f"{self.api}/repos/{self.owner}/{self.repo}/{tail}"
@@ -146,8 +148,7 @@ class GitHubReleases:
                 if name.endswith(".tgz"):
                     prov_asset = _asset(release, name + ".prov")
                     prov = None if prov_asset is None else self._download(prov_asset)
-                    url = f"{self.web}/{self.owner}/{self.repo}/releases/download/{quote(release['tag_name'])}/{name}"
-                    yield self._download(asset), prov, url
+                    yield self._download(asset), prov, self._download_url(str(release["tag_name"]), name)
 
     def _releases(self) -> Iterator[dict[str, Any]]:
         page = 1

@@ -99,7 +99,7 @@ class S3Store:
             raise PublishError(_client_error(exc, self.bucket, key), path=self.description) from None
         except botocore.exceptions.NoCredentialsError:
             raise ConfigError(
-                "no S3 credentials: set --aws-access-key-id/--aws-secret-access-key or the AWS credential chain",
+                "no S3 credentials: set --aws-access-key-id and --aws-secret-access-key, or the AWS chain",
                 path=self.description,
             ) from None
         except (botocore.exceptions.EndpointConnectionError, botocore.exceptions.ConnectTimeoutError):

@@ -57,7 +57,8 @@ def decide(artifact: Artifact, seen: Observed, *, force: bool) -> Step:
         return Step(
             artifact,
             Action.CONFLICT,
-            f"already published with digest {others[0][:12]}, ours is {ours[:12]}; bump the version or use --force",
+            f"already published with digest {others[0][:12]}, ours is {ours[:12]}; "
+            "bump the version or use --force",
         )
     if seen.index_digest == ours and seen.stored_digest == ours:
         return Step(artifact, Action.SKIP, "already published with the same digest")

@@ -61,7 +61,7 @@ class _Handler(BaseHTTPRequestHandler):
     token: str | None
     server_version = "ci-helm-repo"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class names it so
+    def log_message(self, format: str, *args: Any) -> None:
         log.info("%s %s", self.address_string(), format % args)
 
     def do_GET(self) -> None:

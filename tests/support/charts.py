@@ -8,6 +8,8 @@ from pathlib import Path
 
 __all__ = ["make_package"]
 
+CONFIGMAP = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n"
+
 
 def make_package(
     dest: Path,
@@ -27,7 +29,7 @@ def make_package(
     files = {
         "Chart.yaml": chart_yaml,
         "values.yaml": "replicaCount: 1\n",
-        "templates/configmap.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n",
+        "templates/configmap.yaml": CONFIGMAP,
     }
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w:gz", format=tarfile.PAX_FORMAT) as tar:

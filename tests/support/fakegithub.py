@@ -47,7 +47,7 @@ class FakeGitHub:
 class _Handler(BaseHTTPRequestHandler):
     gh: FakeGitHub
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def _reply(self, status: int, body: Any = None, raw: bytes | None = None) -> None:
@@ -129,9 +129,14 @@ class _Handler(BaseHTTPRequestHandler):
             return
         aid = gh.new_id()
         gh.blobs[aid] = data
-        asset = {"id": aid, "name": name, "size": len(data), "digest": "sha256:" + hashlib.sha256(data).hexdigest(),
-                 "url": f"{gh.api}/repos/o/r/releases/assets/{aid}",
-                 "browser_download_url": f"{gh.url}/o/r/releases/download/{release['tag_name']}/{name}"}  # fmt: skip
+        asset = {
+            "id": aid,
+            "name": name,
+            "size": len(data),
+            "digest": "sha256:" + hashlib.sha256(data).hexdigest(),
+            "url": f"{gh.api}/repos/o/r/releases/assets/{aid}",
+            "browser_download_url": f"{gh.url}/o/r/releases/download/{release['tag_name']}/{name}",
+        }
         release["assets"].append(asset)
         self._reply(201, asset)
 

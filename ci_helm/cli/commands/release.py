@@ -18,7 +18,8 @@ from ci_helm.publish.targets import build_publisher
 from ci_helm.settings import Setting, add_flags, declare
 
 RELEASE_SETTINGS = declare(
-    Setting("to", "target repository URL (repeatable): file://, s3://, gs://, oci://, github://, git+URL#branch, https://", kind="list", default=[]),
+    Setting("to", "target repository URL (repeatable): file:// s3:// gs:// oci:// github:// git+URL#BRANCH https://",
+            kind="list", default=[]),
     Setting("force", "replace versions already published with different content", kind="bool", default=False),
     Setting("dry-run", "print the plan and change nothing", kind="bool", default=False),
 )  # fmt: skip
