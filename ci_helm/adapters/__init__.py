@@ -1,0 +1,1 @@
+"""The only modules that do subprocess, network, cloud and cluster I/O; each one small."""
