@@ -38,10 +38,12 @@ class GnupgKeyring:
 
     def __init__(self, gnupghome: Path | None = None, *, passphrase: str | None = None) -> None:
         self._owned = gnupghome is None
-        self.home = Path(tempfile.mkdtemp(prefix="ci-helm-gnupg-")) if gnupghome is None else gnupghome
+        self.home = _throwaway_home() if gnupghome is None else gnupghome
         self.home.chmod(0o700) if self._owned else None
         self._gpg = gnupg.GPG(gnupghome=str(self.home))
-        self._gpg.encoding = "utf-8"
+        # gpg's status stream is not always UTF-8 (binary key material in debug lines): latin-1 never
+        # fails; user ids are re-decoded as UTF-8 where they are shown.
+        self._gpg.encoding = "latin-1"
         self._passphrase = passphrase
         self._fingerprint: str | None = None
 
@@ -126,12 +128,24 @@ class GnupgKeyring:
             status=_status(result),
             key_id=result.key_id,
             fingerprint=result.pubkey_fingerprint or result.fingerprint,
-            signer=result.username,
+            signer=_utf8(result.username),
         )
 
     def export_public(self) -> bytes:
         """The signing key's public part in the legacy binary format Helm's ``--keyring`` wants."""
         return bytes(self._gpg.export_keys(self.fingerprint, armor=False))
+
+
+def _throwaway_home() -> Path:
+    """A temp GNUPGHOME; short enough for gpg-agent's socket path (108 bytes) even on deep TMPDIRs."""
+    base = tempfile.gettempdir()
+    if len(base) > 60:
+        base = "/tmp"  # noqa: S108 - only for the socket-length limit; mkdtemp makes it private (0700)
+    return Path(tempfile.mkdtemp(prefix="ci-helm-gnupg-", dir=base))
+
+
+def _utf8(text: str | None) -> str | None:
+    return None if text is None else text.encode("latin-1", errors="replace").decode("utf-8", errors="replace")
 
 
 def _read(path: Path) -> bytes:
@@ -165,7 +179,11 @@ def _status(result: Any) -> str:
 
 
 def _reason(result: Any) -> str:
-    text = " ".join(
+    lines = [
         line.removeprefix("gpg: ") for line in str(result.stderr).splitlines() if line.startswith("gpg: ")
-    )
-    return text or str(getattr(result, "status", "")) or "gpg failed"
+    ]
+    useful = [
+        line for line in lines if any(w in line.lower() for w in ("fail", "error", "bad", "no ", "expired"))
+    ]
+    text = "; ".join((useful or lines)[-2:])
+    return text[:300] or str(getattr(result, "status", "")) or "gpg failed"

@@ -10,7 +10,7 @@ from typing import Any
 from ci_helm.cli.context import Context
 from ci_helm.errors import ExitCode
 from ci_helm.repoindex.build import rfc3339
-from ci_helm.settings import Setting, declare
+from ci_helm.settings import Setting, add_flags, declare
 
 DEPENDENCY_SETTINGS = declare(
     Setting(
@@ -37,6 +37,7 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     ):
         parser = sub.add_parser(action, help=text, parents=[parent])
         parser.add_argument("chart", metavar="CHART", help="chart directory")
+        add_flags(parser, DEPENDENCY_SETTINGS)
         parser.set_defaults(handler=run, action=action, settings=DEPENDENCY_SETTINGS)
 
 

@@ -12,6 +12,7 @@ from ci_helm.cli.signing import SIGN_SETTINGS
 from ci_helm.errors import CiHelmError, ConfigError, ExitCode
 from ci_helm.package.packager import PackageOptions, PackageResult, package_chart
 from ci_helm.provenance import sign_package
+from ci_helm.settings import add_flags
 
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
@@ -36,6 +37,7 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     )
     from ci_helm.cli.commands.dependency import DEPENDENCY_SETTINGS
 
+    add_flags(parser, (*SIGN_SETTINGS, *DEPENDENCY_SETTINGS))
     parser.set_defaults(handler=run, settings=(*SIGN_SETTINGS, *DEPENDENCY_SETTINGS))
 
 

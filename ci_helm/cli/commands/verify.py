@@ -9,6 +9,7 @@ from ci_helm.cli.context import Context
 from ci_helm.cli.signing import VERIFY_SETTINGS
 from ci_helm.errors import CiHelmError, ExitCode
 from ci_helm.provenance import verify_package
+from ci_helm.settings import add_flags
 
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
@@ -19,6 +20,7 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
         parents=[parent],
     )
     parser.add_argument("packages", nargs="+", metavar="PACKAGE", help=".tgz chart archives")
+    add_flags(parser, VERIFY_SETTINGS)
     parser.set_defaults(handler=run, settings=VERIFY_SETTINGS)
 
 
