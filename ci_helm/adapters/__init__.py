@@ -1,1 +1,1 @@
-"""I/O at the edges: one small module per external system."""
+"""The only modules that do subprocess, network, cloud and cluster I/O; each one small."""
