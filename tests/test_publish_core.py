@@ -9,6 +9,7 @@ import pytest
 from ci_helm.errors import ArchiveError
 from ci_helm.publish.artifact import load_artifact
 from ci_helm.publish.index import (
+    IndexFile,
     apply_change,
     entry_for,
     find_entry,
@@ -36,7 +37,7 @@ def test_artifact_reads_chart_yaml_and_prov(artifact) -> None:
 def test_not_a_package_is_one_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad-1.0.0.tgz"
     bad.write_bytes(b"not gzip")
-    with pytest.raises(ArchiveError, match="not a chart package"):
+    with pytest.raises(ArchiveError, match="not a valid chart archive"):
         load_artifact(bad)
 
 
@@ -70,18 +71,18 @@ def test_apply_change_keeps_others_and_never_duplicates(artifact) -> None:
     entry = entry_for(artifact, ["app-1.2.3.tgz"])
     once = apply_change(doc, [entry])
     twice = apply_change(once, [entry])
-    assert [e["version"] for e in twice["entries"]["app"]] == ["1.2.3"]
+    assert [e["version"] for e in twice.entries["app"]] == ["1.2.3"]
     assert find_entry(twice, "other", "0.1.0") is not None
-    assert parse_index(serialize_index(twice))["entries"]["app"][0]["digest"] == artifact.digest
+    assert parse_index(serialize_index(twice)).entries["app"][0]["digest"] == artifact.digest
     removed = apply_change(twice, [], [("app", "1.2.3")])
-    assert "app" not in removed["entries"]
+    assert "app" not in removed.entries
 
 
 def test_semver_order_and_retention() -> None:
     versions = ["1.0.0", "1.10.0", "1.2.0", "1.10.0-rc.1", "2.0.0-alpha", "0.9.9"]
     ordered = sorted(versions, key=version_key, reverse=True)
     assert ordered == ["2.0.0-alpha", "1.10.0", "1.10.0-rc.1", "1.2.0", "1.0.0", "0.9.9"]
-    doc = {"entries": {"a": [{"version": v} for v in versions], "b": [{"version": "1.0.0"}]}}
+    doc = IndexFile(entries={"a": tuple({"version": v} for v in versions), "b": ({"version": "1.0.0"},)})
     assert sorted(select_old(doc, 4, None)) == [("a", "0.9.9"), ("a", "1.0.0")]
     assert select_old(doc, 1, "b") == []
 

@@ -77,12 +77,13 @@ class GitBranchStore:
 
     def _commit_and_push(self, change: Change, message: str, check: object) -> None:
         assert callable(check)
-        for _ in range(self.attempts):
+        for attempt in range(self.attempts):
             tip = self._fetch()
             check(tip)
             if self._push(self._commit(tip, change, message)):
                 return
-            time.sleep(random.uniform(0.01, 0.2))  # noqa: S311 - jitter against lockstep retries
+            # Full jitter, growing: racers spread out instead of colliding round after round.
+            time.sleep(random.uniform(0, min(2.0, 0.05 * 2**attempt)))  # noqa: S311
         raise PublishError(f"branch kept moving; gave up after {self.attempts} pushes", path=self.description)
 
     def _fetch(self) -> str | None:

@@ -22,7 +22,7 @@ import requests
 from ci_helm.adapters.http_client import HttpClient
 from ci_helm.errors import ConfigError, PublishError, UsageError
 from ci_helm.publish.artifact import Artifact
-from ci_helm.publish.index import METADATA_KEYS, now_rfc3339, version_key
+from ci_helm.publish.index import now_rfc3339, version_key
 from ci_helm.publish.plan import Observed, Step
 from ci_helm.publish.protocols import Removed
 from ci_helm.publish.redact import display_url
@@ -72,9 +72,9 @@ class OciPublisher:
 
     def _push(self, artifact: Artifact) -> None:
         repo = self._repo(artifact.name)
-        meta = {k: artifact.metadata[k] for k in METADATA_KEYS if k in artifact.metadata}
-        meta["name"], meta["version"] = artifact.name, artifact.version
-        config = json.dumps(meta, separators=(",", ":")).encode()
+        config = json.dumps(
+            artifact.metadata, separators=(",", ":")
+        ).encode()  # Helm: the Chart.yaml metadata
         layers = [self._blob(repo, artifact.package, CHART_LAYER)]
         if artifact.prov is not None:
             layers.append(self._blob(repo, artifact.prov, PROV_LAYER))

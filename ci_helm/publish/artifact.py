@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ci_helm.errors import ArchiveError, UsageError
-from ci_helm.yamlio import load_yaml
+from ci_helm.errors import UsageError
+from ci_helm.package.chartfiles import load_chart_archive
 
 __all__ = ["Artifact", "artifact_from_bytes", "load_artifact", "read_chart_file"]
 
@@ -60,35 +60,10 @@ def load_artifact(path: Path) -> Artifact:
 
 
 def artifact_from_bytes(data: bytes, prov: bytes | None = None, *, source: str = "<package>") -> Artifact:
-    metadata = read_chart_yaml(data, source)
-    name, version = metadata.get("name"), metadata.get("version")
-    if not isinstance(name, str) or not name or not isinstance(version, str | int | float) or version == "":
-        raise ArchiveError("Chart.yaml lacks a name or version", path=source)
-    return Artifact(str(name), str(version), data, prov, metadata, source)
-
-
-def read_chart_yaml(data: bytes, source: str) -> dict[str, Any]:
-    """Chart.yaml of the top-level chart in a package (``<name>/Chart.yaml``)."""
-    try:
-        with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
-            for member in tar:
-                parts = member.name.lstrip("./").split("/")
-                if len(parts) == 2 and parts[1] == "Chart.yaml" and member.isfile():
-                    return _parse_chart_yaml(tar, member, source)
-    except (tarfile.TarError, OSError, EOFError) as exc:
-        raise ArchiveError(f"not a chart package: {exc}", path=source) from None
-    raise ArchiveError("not a chart package: no <chart>/Chart.yaml inside", path=source)
-
-
-def _parse_chart_yaml(tar: tarfile.TarFile, member: tarfile.TarInfo, source: str) -> dict[str, Any]:
-    if member.size > MAX_CHART_YAML:
-        raise ArchiveError("Chart.yaml is over 1 MiB", path=source)
-    handle = tar.extractfile(member)
-    assert handle is not None
-    doc = load_yaml(handle.read(), path=f"{source}:{member.name}")
-    if not isinstance(doc, dict):
-        raise ArchiveError("Chart.yaml is not a mapping", path=source)
-    return doc
+    """Validate the package as Helm loads it (``ci_helm.package``) and keep its Chart.yaml metadata."""
+    chart = load_chart_archive(data, source=source)
+    metadata = dict(chart.metadata)
+    return Artifact(str(metadata["name"]), str(metadata["version"]), data, prov, metadata, source)
 
 
 def read_chart_file(data: bytes, name: str, *, limit: int = MAX_CHART_YAML) -> str | None:

@@ -11,16 +11,18 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from ci_helm.errors import PublishError
 from ci_helm.publish.artifact import Artifact, artifact_from_bytes
 from ci_helm.publish.index import (
+    Entry,
+    IndexFile,
     apply_change,
     entry_for,
     find_entry,
+    normal_digest,
     parse_index,
     serialize_index,
     version_key,
@@ -58,7 +60,7 @@ class IndexedPublisher:
         self.hooks = hooks or Hooks()
         self.attempts = attempts
 
-    def _read_index(self) -> tuple[dict[str, Any], str | None]:
+    def _read_index(self) -> tuple[IndexFile, str | None]:
         blob = self.index.get(INDEX_KEY)
         doc = parse_index(None if blob is None else blob.data, where=f"{self.description}/{INDEX_KEY}")
         return doc, None if blob is None else blob.token
@@ -68,7 +70,7 @@ class IndexedPublisher:
         seen: dict[tuple[str, str], Observed] = {}
         for a in artifacts:
             entry = find_entry(doc, a.name, a.version)
-            indexed = None if entry is None else str(entry.get("digest") or "unknown")
+            indexed = None if entry is None else normal_digest(entry.get("digest")) or "unknown"
             seen[a.key] = Observed(indexed, self.packages.stored_digest(a))
         return seen
 
@@ -81,17 +83,19 @@ class IndexedPublisher:
         if indexed:
             self.update_index(lambda doc: (self._entries(doc, indexed), []))
 
-    def _entries(self, doc: Mapping[str, Any], artifacts: Sequence[Artifact]) -> list[dict[str, Any]]:
+    def _entries(self, doc: IndexFile, artifacts: Sequence[Artifact]) -> list[Entry]:
         entries = []
         for a in artifacts:
             old = find_entry(doc, a.name, a.version)
-            keep = old.get("created") if old is not None and old.get("digest") == a.digest else None
+            keep = (
+                old.get("created")
+                if old is not None and normal_digest(old.get("digest")) == a.digest
+                else None
+            )
             entries.append(entry_for(a, [self.packages.url_for(a)], str(keep) if keep else None))
         return entries
 
-    def update_index(
-        self, change: Callable[[dict[str, Any]], tuple[list[dict[str, Any]], list[Removed]]]
-    ) -> dict[str, Any]:
+    def update_index(self, change: Callable[[IndexFile], tuple[list[Entry], list[Removed]]]) -> IndexFile:
         """Read-modify-write the index until a conditional write wins."""
         for attempt in range(self.attempts):
             doc, token = self._read_index()
@@ -115,12 +119,16 @@ class IndexedPublisher:
             (artifact_from_bytes(pkg, prov, source=url), url) for pkg, prov, url in self.packages.stored()
         ]
 
-        def rebuild(doc: dict[str, Any]) -> tuple[list[dict[str, Any]], list[Removed]]:
-            stale = [(n, str(e.get("version"))) for n, es in doc.get("entries", {}).items() for e in es or []]
+        def rebuild(doc: IndexFile) -> tuple[list[Entry], list[Removed]]:
+            stale = [(n, str(e.get("version"))) for n, es in doc.entries.items() for e in es]
             add = []
             for a, url in found:
                 old = find_entry(doc, a.name, a.version)
-                created = old.get("created") if old is not None and old.get("digest") == a.digest else None
+                created = (
+                    old.get("created")
+                    if old is not None and normal_digest(old.get("digest")) == a.digest
+                    else None
+                )
                 add.append(entry_for(a, [url], str(created) if created else None))
             return add, stale
 
@@ -131,7 +139,7 @@ class IndexedPublisher:
         """Drop all but the ``keep`` newest versions: from the index first, then from storage."""
         doomed: list[Removed] = []
 
-        def drop(doc: dict[str, Any]) -> tuple[list[dict[str, Any]], list[Removed]]:
+        def drop(doc: IndexFile) -> tuple[list[Entry], list[Removed]]:
             doomed[:] = select_old(doc, keep, chart)
             return [], list(doomed)
 
@@ -141,12 +149,12 @@ class IndexedPublisher:
         return doomed
 
 
-def select_old(doc: Mapping[str, Any], keep: int, chart: str | None) -> list[Removed]:
+def select_old(doc: IndexFile, keep: int, chart: str | None) -> list[Removed]:
     """Versions beyond the ``keep`` newest of each chart (or of ``chart`` only)."""
     old: list[Removed] = []
-    for name, entries in doc.get("entries", {}).items():
+    for name, entries in doc.entries.items():
         if chart is not None and name != chart:
             continue
-        versions = sorted({str(e.get("version")) for e in entries or []}, key=version_key, reverse=True)
+        versions = sorted({str(e.get("version")) for e in entries}, key=version_key, reverse=True)
         old.extend((name, v) for v in versions[keep:])
     return old

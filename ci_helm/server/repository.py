@@ -12,7 +12,7 @@ from typing import Any
 from ci_helm.adapters.localdir import LocalDirStore
 from ci_helm.errors import CiHelmError
 from ci_helm.publish.artifact import artifact_from_bytes
-from ci_helm.publish.index import find_entry, parse_index
+from ci_helm.publish.index import IndexFile, find_entry, parse_index, serialize_index
 from ci_helm.publish.indexed import IndexedPublisher
 from ci_helm.publish.packages import BlobPackages
 from ci_helm.publish.plan import Action, decide
@@ -34,15 +34,15 @@ class ServedRepository:
             return None
         blob = self.store.get(name)
         if blob is None and name == "index.yaml":
-            return b"apiVersion: v1\nentries: {}\n"
+            return serialize_index(IndexFile(entries={}))
         return None if blob is None else blob.data
 
-    def index(self) -> dict[str, Any]:
+    def index(self) -> IndexFile:
         blob = self.store.get("index.yaml")
         return parse_index(None if blob is None else blob.data)
 
     def chart_versions(self, name: str | None = None, version: str | None = None) -> Reply:
-        entries = self.index()["entries"]
+        entries = {name: list(versions) for name, versions in self.index().entries.items()}
         if name is None:
             return 200, entries
         if version is None:
