@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 from typing import Any
 
 from ci_helm.cli.context import Context
 from ci_helm.cli.publish_settings import TARGET_SETTINGS, hooks_from_env, redactor, target_options
+from ci_helm.cli.release_inputs import load_inputs
 from ci_helm.cli.repo._target import redacted
+from ci_helm.cli.signing import SIGN_SETTINGS
 from ci_helm.errors import CiHelmError, UsageError
-from ci_helm.publish.artifact import Artifact, load_artifact
 from ci_helm.publish.redact import Redactor
 from ci_helm.publish.release import ReleaseReport, execute, plan_release
 from ci_helm.publish.targets import build_publisher
@@ -22,8 +22,9 @@ RELEASE_SETTINGS = declare(
             kind="list", default=[]),
     Setting("force", "replace versions already published with different content", kind="bool", default=False),
     Setting("dry-run", "print the plan and change nothing", kind="bool", default=False),
+    Setting("sign", "sign chart directories as they are packaged (.prov)", kind="bool", default=False),
 )  # fmt: skip
-SETTINGS = RELEASE_SETTINGS + TARGET_SETTINGS
+SETTINGS = RELEASE_SETTINGS + TARGET_SETTINGS + SIGN_SETTINGS
 
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
@@ -33,7 +34,10 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
         parents=[parent],
     )
     parser.add_argument(
-        "packages", nargs="+", metavar="PACKAGE", help="chart packages (.tgz; a .prov beside travels along)"
+        "packages",
+        nargs="+",
+        metavar="CHART_OR_PACKAGE",
+        help="chart packages (.tgz, with the .prov beside them) or chart directories (packaged reproducibly)",
     )
     add_flags(parser, SETTINGS)
     parser.set_defaults(handler=run, settings=SETTINGS)
@@ -53,7 +57,7 @@ def _release(args: argparse.Namespace, ctx: Context) -> ReleaseReport:
     targets: list[str] = ctx.settings["to"] or []
     if not targets:
         raise UsageError("release: no target; pass --to URL (repeatable)")
-    artifacts = load_artifacts([ctx.cwd / p for p in args.packages])
+    artifacts = load_inputs([ctx.cwd / p for p in args.packages], ctx, sign=bool(ctx.settings["sign"]))
     opts = target_options(ctx.settings)
     hooks = hooks_from_env(dict(ctx.environ))
     publishers = [build_publisher(url, opts, hooks) for url in targets]
@@ -62,18 +66,6 @@ def _release(args: argparse.Namespace, ctx: Context) -> ReleaseReport:
         report.dry_run = True
         return report
     return execute(report, publishers)
-
-
-def load_artifacts(paths: list[Path]) -> list[Artifact]:
-    """Each package once; two different packages claiming the same name and version is an error."""
-    seen: dict[tuple[str, str], Artifact] = {}
-    for path in paths:
-        artifact = load_artifact(path)
-        other = seen.get(artifact.key)
-        if other is not None and other.digest != artifact.digest:
-            raise UsageError(f"{path}: {artifact.name} {artifact.version} also given as {other.source}")
-        seen[artifact.key] = artifact
-    return list(seen.values())
 
 
 def print_report(ctx: Context, report: ReleaseReport, redact: Redactor) -> None:
