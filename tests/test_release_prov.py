@@ -55,12 +55,14 @@ def test_signed_chart_dir_to_repo_and_oci_verified_by_helm(
         pulled = tmp_path / "pulled"
         pulled.mkdir()
         assert _helm(helm_oracle, tmp_path, "repo", "add", "served", url).returncode == 0
-        got = _helm(helm_oracle, tmp_path, "pull", "served/app-template", "--verify", "--keyring", str(keyring),
-                    "-d", str(pulled))  # fmt: skip
+        verify = ["--verify", "--keyring", str(keyring)]
+        got = _helm(helm_oracle, tmp_path, "pull", "served/app-template", *verify, "-d", str(pulled))
         assert got.returncode == 0, got.stderr
         assert "Signed by: Release Bot" in got.stdout + got.stderr
-    got_oci = _helm(helm_oracle, tmp_path, "pull", f"{oci}/app-template", "--version", "4.0.1", "--plain-http",
-                    "--verify", "--keyring", str(keyring), "-d", str(tmp_path))  # fmt: skip
+    got_oci = _helm(
+        helm_oracle, tmp_path, "pull", f"{oci}/app-template", "--version", "4.0.1", "--plain-http",
+        "--verify", "--keyring", str(keyring), "-d", str(tmp_path),
+    )  # fmt: skip
     assert got_oci.returncode == 0, got_oci.stderr
     again = run_cli("release", str(chart), "--sign", "--to", oci, "--plain-http", env=env)
     assert again.exit_code == 0 and "skip" in again.stdout  # reproducible package: a rerun is a skip
