@@ -7,10 +7,9 @@ import signal
 
 from ci_helm.publish.indexed import Hooks
 from ci_helm.publish.redact import Redactor
-from ci_helm.publish.targets import TargetOptions
 from ci_helm.settings import Setting, Settings, declare
 
-__all__ = ["TARGET_SETTINGS", "hooks_from_env", "redactor", "target_options"]
+__all__ = ["TARGET_SETTINGS", "hooks_from_env", "redactor"]
 
 TARGET_SETTINGS = declare(
     Setting("url", "base URL written into index.yaml for packages (default: links relative to index.yaml)"),
@@ -35,32 +34,6 @@ TARGET_SETTINGS = declare(
     Setting("commitish", "commit or branch a new GitHub release tag points at (default: the default branch)"),
     Setting("request-timeout", "seconds a single network request may take", kind="float", default=60.0),
 )  # fmt: skip
-
-
-def target_options(settings: Settings) -> TargetOptions:
-    get = settings.get
-    return TargetOptions(
-        base_url=get("url"),
-        endpoint_url=get("endpoint-url"),
-        region=get("region"),
-        path_style=bool(get("path-style")),
-        aws_access_key_id=get("aws-access-key-id"),
-        aws_secret_access_key=get("aws-secret-access-key"),
-        aws_session_token=get("aws-session-token"),
-        gcs_token=get("gcs-token"),
-        gcs_endpoint=get("gcs-endpoint") or "https://storage.googleapis.com",
-        username=get("username"),
-        password=get("password"),
-        token=get("token"),
-        plain_http=bool(get("plain-http")),
-        github_token=get("github-token"),
-        api_url=get("api-url") or "https://api.github.com",
-        release_name_template=get("release-name-template") or "{name}-{version}",
-        pages_branch=get("pages-branch") or "gh-pages",
-        pages_remote=get("pages-remote"),
-        commitish=get("commitish"),
-        timeout=float(get("request-timeout") or 60.0),
-    )
 
 
 def redactor(settings: Settings) -> Redactor:

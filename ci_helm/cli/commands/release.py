@@ -7,14 +7,13 @@ import json
 from typing import Any
 
 from ci_helm.cli.context import Context
-from ci_helm.cli.publish_settings import TARGET_SETTINGS, hooks_from_env, redactor, target_options
+from ci_helm.cli.publish_settings import TARGET_SETTINGS, hooks_from_env, redactor
 from ci_helm.cli.release_inputs import load_inputs
 from ci_helm.cli.repo._target import redacted
 from ci_helm.cli.signing import SIGN_SETTINGS
 from ci_helm.errors import CiHelmError, UsageError
 from ci_helm.publish.redact import Redactor
 from ci_helm.publish.release import ReleaseReport, execute, plan_release
-from ci_helm.publish.targets import build_publisher
 from ci_helm.settings import Setting, add_flags, declare
 
 RELEASE_SETTINGS = declare(
@@ -54,13 +53,14 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _release(args: argparse.Namespace, ctx: Context) -> ReleaseReport:
+    from ci_helm.wiring import publisher
+
     targets: list[str] = ctx.settings["to"] or []
     if not targets:
         raise UsageError("release: no target; pass --to URL (repeatable)")
     artifacts = load_inputs([ctx.cwd / p for p in args.packages], ctx, sign=bool(ctx.settings["sign"]))
-    opts = target_options(ctx.settings)
     hooks = hooks_from_env(dict(ctx.environ))
-    publishers = [build_publisher(url, opts, hooks) for url in targets]
+    publishers = [publisher(url, ctx.settings, hooks) for url in targets]
     report = plan_release(artifacts, publishers, force=bool(ctx.settings["force"]))
     if ctx.settings["dry-run"]:
         report.dry_run = True

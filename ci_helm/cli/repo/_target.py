@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from ci_helm.cli.context import Context
-from ci_helm.cli.publish_settings import redactor, target_options
+from ci_helm.cli.publish_settings import redactor
 from ci_helm.errors import CiHelmError
 from ci_helm.publish.protocols import Publisher
 from ci_helm.publish.redact import Redactor
-from ci_helm.publish.targets import build_publisher
 
 __all__ = ["open_target", "redacted"]
 
 
 def open_target(url: str, ctx: Context) -> tuple[Publisher, Redactor]:
-    return build_publisher(url, target_options(ctx.settings)), redactor(ctx.settings)
+    from ci_helm.wiring import publisher
+
+    return publisher(url, ctx.settings), redactor(ctx.settings)
 
 
 def redacted(exc: CiHelmError, redact: Redactor) -> CiHelmError:
