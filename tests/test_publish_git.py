@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 from ci_helm.publish.targets import TargetOptions
@@ -16,9 +17,20 @@ def test_release_skip_resume_prune(tmp_path: Path, run_cli, run_cli_subprocess) 
     pkg = make_package(tmp_path / "d", "app", "1.0.0", prov=True)
     killed = run_cli_subprocess("release", str(pkg), "--to", url, env={"CI_HELM_TEST_FAULT": "after-upload"})
     assert killed.exit_code == -9
-    assert branch_files(remote, "charts") == ["app-1.0.0.tgz", "app-1.0.0.tgz.prov"]
+    # Packages and index go in one commit: killed before its push, the branch was never touched.
+    assert (
+        subprocess.run(
+            ["git", "--git-dir", str(remote), "rev-parse", "--verify", "-q", "charts"], check=False
+        ).returncode
+        != 0
+    )
     resumed = run_cli("release", str(pkg), "--to", url)
-    assert resumed.exit_code == 0 and "index     app 1.0.0" in resumed.stdout
+    assert resumed.exit_code == 0 and "publish   app 1.0.0" in resumed.stdout
+    assert branch_files(remote, "charts") == ["app-1.0.0.tgz", "app-1.0.0.tgz.prov", "index.yaml"]
+    log = subprocess.run(
+        ["git", "--git-dir", str(remote), "log", "--oneline", "charts"], capture_output=True, text=True
+    )
+    assert len(log.stdout.splitlines()) == 1  # one atomic commit
     assert read_file(remote, "charts", "app-1.0.0.tgz") == pkg.read_bytes()
     assert "skip" in run_cli("release", str(pkg), "--to", url).stdout
     newer = make_package(tmp_path / "d", "app", "1.1.0")

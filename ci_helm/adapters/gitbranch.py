@@ -9,6 +9,7 @@ so a concurrent upload of some other package never forces an index re-merge.
 
 from __future__ import annotations
 
+import functools
 import os
 import random
 import re
@@ -17,10 +18,10 @@ import subprocess
 import tempfile
 import time
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from ci_helm.errors import PublishError
-from ci_helm.publish.protocols import Blob, PreconditionFailed
+from ci_helm.publish.protocols import Blob, PreconditionFailed, Reader
 from ci_helm.publish.redact import display_url
 
 __all__ = ["GitBranchStore"]
@@ -52,11 +53,29 @@ class GitBranchStore:
         self._git("init", "--quiet", "--bare", self._dir)
 
     def get(self, key: str) -> Blob | None:
-        tip = self._fetch()
+        return self._read_at(self._fetch(), key)
+
+    def _read_at(self, tip: str | None, key: str) -> Blob | None:
         blob_id = self._blob_id(tip, key)
         if blob_id is None:
             return None
         return Blob(self._git_bytes("cat-file", "blob", blob_id), blob_id)
+
+    def transact(
+        self, change: Callable[[Reader], Mapping[str, bytes | None]], before_commit: Callable[[], None]
+    ) -> None:
+        """One commit for a whole release, rebuilt on the new tip whenever the push loses a race."""
+        for attempt in range(self.attempts):
+            tip = self._fetch()
+            files = change(functools.partial(self._read_at, tip))
+            if not files:
+                return
+            commit = self._commit(tip, files, "ci-helm: publish " + ", ".join(sorted(files)))
+            before_commit()
+            if self._push(commit):
+                return
+            time.sleep(random.uniform(0, min(2.0, 0.05 * 2**attempt)))  # noqa: S311
+        raise PublishError(f"branch kept moving; gave up after {self.attempts} pushes", path=self.description)
 
     def put(self, key: str, data: bytes, *, if_match: str | None = None, if_absent: bool = False) -> None:
         def check(tip: str | None) -> None:

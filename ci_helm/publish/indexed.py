@@ -8,13 +8,14 @@ index; a version is never listed twice because applying a change replaces by ver
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from ci_helm.errors import PublishError
+from ci_helm.errors import PublishConflict, PublishError
 from ci_helm.publish.artifact import Artifact, artifact_from_bytes
 from ci_helm.publish.index import (
     Entry,
@@ -29,7 +30,7 @@ from ci_helm.publish.index import (
 )
 from ci_helm.publish.packages import PackageStore
 from ci_helm.publish.plan import Action, Observed, Step
-from ci_helm.publish.protocols import BlobStore, PreconditionFailed, Removed
+from ci_helm.publish.protocols import AtomicStore, BlobStore, PreconditionFailed, Reader, Removed
 
 __all__ = ["Hooks", "IndexedPublisher"]
 
@@ -75,6 +76,10 @@ class IndexedPublisher:
         return seen
 
     def apply(self, steps: Sequence[Step]) -> None:
+        if isinstance(self.index, AtomicStore) and getattr(self.packages, "blobs", None) is self.index:
+            # Packages and index in one commit: the branch never lists what it lacks, or the reverse.
+            self.index.transact(lambda read: self._changes(read, steps), self.hooks.after_upload)
+            return
         for step in steps:
             if step.action.uploads:
                 self.packages.upload(step.artifact, overwrite=step.action is Action.REPLACE)
@@ -82,6 +87,25 @@ class IndexedPublisher:
         indexed = [s.artifact for s in steps if s.action.indexes]
         if indexed:
             self.update_index(lambda doc: (self._entries(doc, indexed), []))
+
+    def _changes(self, read: Reader, steps: Sequence[Step]) -> dict[str, bytes | None]:
+        """Every object one atomic release writes, computed from the store's current state."""
+        files: dict[str, bytes | None] = {}
+        for step in (s for s in steps if s.action.uploads):
+            a = step.artifact
+            current = read(a.filename)
+            if current is not None and step.action is not Action.REPLACE and sha256(current.data) != a.digest:
+                raise PublishConflict(f"{a.filename}: another release stored different content meanwhile",
+                                      path=self.description)  # fmt: skip
+            files[a.filename] = a.package
+            if a.prov is not None:
+                files[a.filename + ".prov"] = a.prov
+        indexed = [s.artifact for s in steps if s.action.indexes]
+        if indexed:
+            blob = read(INDEX_KEY)
+            doc = parse_index(None if blob is None else blob.data, where=f"{self.description}/{INDEX_KEY}")
+            files[INDEX_KEY] = serialize_index(apply_change(doc, self._entries(doc, indexed)))
+        return files
 
     def _entries(self, doc: IndexFile, artifacts: Sequence[Artifact]) -> list[Entry]:
         entries = []
@@ -147,6 +171,10 @@ class IndexedPublisher:
         for name, version in doomed:
             self.packages.delete(name, version)
         return doomed
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def select_old(doc: IndexFile, keep: int, chart: str | None) -> list[Removed]:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from ci_helm.publish.artifact import Artifact
 from ci_helm.publish.plan import Observed, Step
 
-__all__ = ["Blob", "BlobStore", "PreconditionFailed", "Publisher", "Removed"]
+__all__ = ["AtomicStore", "Blob", "BlobStore", "PreconditionFailed", "Publisher", "Reader", "Removed"]
 
 
 class PreconditionFailed(Exception):
@@ -40,6 +40,23 @@ class BlobStore(Protocol):
     def delete(self, key: str) -> None: ...
 
     def list(self) -> list[str]: ...
+
+
+Reader = Callable[[str], Blob | None]
+
+
+@runtime_checkable
+class AtomicStore(BlobStore, Protocol):
+    """A store that can write several objects as one atomic change (a git commit).
+
+    ``change`` computes the objects to write (``None`` deletes) from the current state,
+    read through the given reader; on a lost race the store calls it again on the new
+    state. ``before_commit`` runs once the change is built, just before it is published.
+    """
+
+    def transact(
+        self, change: Callable[[Reader], Mapping[str, bytes | None]], before_commit: Callable[[], None]
+    ) -> None: ...
 
 
 Removed = tuple[str, str]  # (chart name, version)
