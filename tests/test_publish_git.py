@@ -28,7 +28,10 @@ def test_release_skip_resume_prune(tmp_path: Path, run_cli, run_cli_subprocess) 
     assert resumed.exit_code == 0 and "publish   app 1.0.0" in resumed.stdout
     assert branch_files(remote, "charts") == ["app-1.0.0.tgz", "app-1.0.0.tgz.prov", "index.yaml"]
     log = subprocess.run(
-        ["git", "--git-dir", str(remote), "log", "--oneline", "charts"], capture_output=True, text=True
+        ["git", "--git-dir", str(remote), "log", "--oneline", "charts"],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert len(log.stdout.splitlines()) == 1  # one atomic commit
     assert read_file(remote, "charts", "app-1.0.0.tgz") == pkg.read_bytes()
