@@ -91,3 +91,15 @@ def test_redaction() -> None:
     redact = Redactor(["s3cr3t-value", None, ""])
     assert redact("auth s3cr3t-value failed") == "auth *** failed"
     assert display_url("https://user:pw@host/path?X-Amz-Signature=abc") == "https://host/path"
+
+
+def test_git_credentials_leave_the_url_for_the_environment() -> None:
+    import base64
+
+    from ci_helm.adapters.gitbranch import split_credentials
+
+    url, env = split_credentials("https://bot:s3cr%40t@gitlab.example/acme/charts.git")
+    assert url == "https://gitlab.example/acme/charts.git"
+    header = env["GIT_CONFIG_VALUE_0"].removeprefix("Authorization: Basic ")
+    assert base64.b64decode(header).decode() == "bot:s3cr@t"
+    assert split_credentials("file:///tmp/x.git") == ("file:///tmp/x.git", {})

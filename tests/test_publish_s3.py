@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 import uuid
 from pathlib import Path
 
@@ -120,3 +123,40 @@ def test_missing_bucket_and_unreachable_endpoint_one_line(
     assert dead.exit_code == 1 and "cannot reach the S3 endpoint" in dead.stderr
     assert SECRET_KEY not in dead.stdout + dead.stderr
     assert (dead.stdout + dead.stderr).count("error:") == 1
+
+
+def test_helm_consumes_the_bucket_and_debug_output_keeps_secrets(
+    tmp_path: Path, run_cli, s3_server: S3Server, bucket: str, helm_oracle: Path
+) -> None:
+    pkg = make_package(tmp_path / "d", "app", "1.0.0")
+    public = {
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "s3:GetObject",
+        "Resource": f"arn:aws:s3:::{bucket}/*",
+    }
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [public]})
+    s3_server.client().put_bucket_policy(
+        Bucket=bucket, Policy=policy
+    )  # a public chart bucket, as users run one
+    flags = ["--aws-access-key-id", ACCESS_KEY, "--aws-secret-access-key", SECRET_KEY, "--debug"]
+    result = run_cli("release", str(pkg), *s3_server.cli_args(), *flags, "--to", f"s3://{bucket}/stable")
+    assert result.exit_code == 0, result.stderr
+    assert SECRET_KEY not in result.stdout + result.stderr
+    env = {**os.environ, "HELM_CONFIG_HOME": str(tmp_path / "hc"), "HELM_CACHE_HOME": str(tmp_path / "hcc")}
+    repo_url = (
+        f"{s3_server.endpoint}/{bucket}/stable"  # the bucket over HTTP, as a website endpoint serves it
+    )
+    helm = str(helm_oracle)
+    added = subprocess.run(
+        [helm, "repo", "add", "s3", repo_url], env=env, capture_output=True, text=True, check=False
+    )
+    assert added.returncode == 0, added.stderr
+    pulled = subprocess.run(
+        [helm, "pull", "s3/app", "--version", "1.0.0", "-d", str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert pulled.returncode == 0, pulled.stderr
+    assert (tmp_path / "app-1.0.0.tgz").read_bytes() == pkg.read_bytes()

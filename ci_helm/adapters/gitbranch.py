@@ -9,6 +9,7 @@ so a concurrent upload of some other package never forces an index re-merge.
 
 from __future__ import annotations
 
+import base64
 import functools
 import os
 import random
@@ -19,6 +20,7 @@ import tempfile
 import time
 import weakref
 from collections.abc import Callable, Mapping
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from ci_helm.errors import PublishError
 from ci_helm.publish.protocols import Blob, PreconditionFailed, Reader
@@ -38,13 +40,30 @@ _USERINFO = re.compile(r"(\w+://)[^/@\s]+@")
 Change = Mapping[str, bytes | None]  # path -> new bytes, or None to delete
 
 
+def split_credentials(remote: str) -> tuple[str, dict[str, str]]:
+    """``https://user:token@host/x.git`` -> the bare URL plus an auth header for git's environment.
+
+    A URL with credentials would sit in every git process's argv (``ps`` shows it to the
+    whole machine) and in git's error messages; a header in ``GIT_CONFIG_*`` does neither.
+    """
+    parts = urlsplit(remote)
+    if not parts.scheme.startswith("http") or "@" not in parts.netloc:
+        return remote, {}
+    userinfo, host = parts.netloc.rsplit("@", 1)
+    user, _, password = userinfo.partition(":")
+    basic = base64.b64encode(f"{unquote(user)}:{unquote(password)}".encode()).decode()
+    env = {"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "http.extraHeader",
+           "GIT_CONFIG_VALUE_0": f"Authorization: Basic {basic}"}  # fmt: skip
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment)), env
+
+
 class GitBranchStore:
     def __init__(
         self, remote: str, branch: str, *, attempts: int = 60, extra_env: Mapping[str, str] | None = None
     ) -> None:
         """``extra_env`` carries credentials as git config variables, never in argv or the URL."""
-        self.remote = remote
-        self.extra_env = dict(extra_env or {})
+        self.remote, auth = split_credentials(remote)
+        self.extra_env = {**auth, **(extra_env or {})}
         self.branch = branch
         self.attempts = attempts
         self.description = f"git+{display_url(remote)}#{branch}"

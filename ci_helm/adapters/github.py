@@ -9,13 +9,12 @@ finishes the release instead of failing on ``already_exists``.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
-from ci_helm.adapters.gitbranch import GitBranchStore
+from ci_helm.adapters.gitbranch import GitBranchStore, split_credentials
 from ci_helm.adapters.http_client import HttpClient
 from ci_helm.errors import PublishConflict, UsageError
 from ci_helm.publish.artifact import Artifact, read_chart_file
@@ -43,9 +42,7 @@ def github_publisher(url: str, opts: TargetOptions, hooks: Hooks | None) -> Inde
 
 def _git_auth_env(token: str) -> dict[str, str]:
     """The token as an HTTP header through git's environment config: never in argv, URL or logs."""
-    basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
-    return {"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "http.extraHeader",
-            "GIT_CONFIG_VALUE_0": f"Authorization: Basic {basic}"}  # fmt: skip
+    return split_credentials(f"https://x-access-token:{quote(token, safe='')}@github.invalid/")[1]
 
 
 class GitHubReleases:
