@@ -157,6 +157,7 @@ def test_helm_consumes_the_bucket_and_debug_output_keeps_secrets(
         env=env,
         capture_output=True,
         text=True,
+        check=False,
     )
     assert pulled.returncode == 0, pulled.stderr
     assert (tmp_path / "app-1.0.0.tgz").read_bytes() == pkg.read_bytes()
