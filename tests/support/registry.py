@@ -27,6 +27,22 @@ class Registry:
     auth: bool
 
 
+def _bcrypt(password: str) -> str:
+    """A bcrypt hash (the only kind distribution's htpasswd accepts): apache2-utils, else libxcrypt."""
+    if shutil.which("htpasswd"):
+        line = subprocess.run(
+            ["htpasswd", "-Bbn", "x", password], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        return line.split(":", 1)[1]
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import crypt  # Debian's libxcrypt does bcrypt ($2b$)
+
+    return crypt.crypt(password, crypt.mksalt(crypt.METHOD_BLOWFISH))
+
+
 def _config(root: Path, port: int, htpasswd: Path | None) -> str:
     auth = f"auth:\n  htpasswd:\n    realm: ci-helm-test\n    path: {htpasswd}\n" if htpasswd else ""
     return (
@@ -41,13 +57,8 @@ def _start(root: Path, auth: bool) -> Iterator[Registry]:
         pytest.fail(f"{BINARY} missing: apt-get install docker-registry")
     htpasswd = None
     if auth:
-        if shutil.which("htpasswd") is None:
-            pytest.fail("htpasswd missing: apt-get install apache2-utils")
-        line = subprocess.run(
-            ["htpasswd", "-Bbn", REGISTRY_USER, REGISTRY_PASSWORD], capture_output=True, text=True, check=True
-        ).stdout
         htpasswd = root / "htpasswd"
-        htpasswd.write_text(line)
+        htpasswd.write_text(f"{REGISTRY_USER}:{_bcrypt(REGISTRY_PASSWORD)}\n")
     port = free_port()
     (root / "config.yml").write_text(_config(root, port, htpasswd))
     proc = subprocess.Popen(
