@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from ci_helm.publish.index import parse_index
 from ci_helm.yamlio import load_yaml
 from tests.conftest import REPO_ROOT
 from tests.support.charts import make_package
@@ -150,3 +151,18 @@ def test_bad_inputs_are_one_line(tmp_path: Path, run_cli) -> None:
     assert no_target.exit_code == 2 and "--to" in no_target.stderr
     bad_scheme = run_cli("release", str(make_package(tmp_path, "a", "1.0.0")), "--to", "ftp://x/y")
     assert bad_scheme.exit_code == 2 and "unsupported target" in bad_scheme.stderr
+
+
+def test_release_into_a_real_index_keeps_every_existing_entry(tmp_path: Path, run_cli, corpus: Path) -> None:
+    """grafana's 4 MB index.yaml: ours is added, all of theirs survive byte-for-byte in content."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    real = (corpus / "indexes/grafana-index.yaml").read_bytes()
+    (repo / "index.yaml").write_bytes(real)
+    before = parse_index(real).entries
+    pkg = make_package(tmp_path / "d", "ours", "0.0.1")
+    result = run_cli("release", str(pkg), "--to", f"file://{repo}", "--url", "https://charts.example/ours")
+    assert result.exit_code == 0, result.stderr
+    after = parse_index((repo / "index.yaml").read_bytes()).entries
+    assert after["ours"][0]["urls"] == ["https://charts.example/ours/ours-0.0.1.tgz"]
+    assert {k: v for k, v in after.items() if k != "ours"} == before

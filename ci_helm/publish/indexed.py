@@ -60,11 +60,16 @@ class IndexedPublisher:
         self.index = index
         self.hooks = hooks or Hooks()
         self.attempts = attempts
+        self._parsed: tuple[bytes, IndexFile] | None = None  # big indexes (MBs) take seconds to parse
 
     def _read_index(self) -> tuple[IndexFile, str | None]:
+        """The current index and its version token; unchanged bytes are not parsed twice."""
         blob = self.index.get(INDEX_KEY)
-        doc = parse_index(None if blob is None else blob.data, where=f"{self.description}/{INDEX_KEY}")
-        return doc, None if blob is None else blob.token
+        if blob is None:
+            return parse_index(None), None
+        if self._parsed is None or self._parsed[0] != blob.data:
+            self._parsed = (blob.data, parse_index(blob.data, where=f"{self.description}/{INDEX_KEY}"))
+        return self._parsed[1], blob.token
 
     def observe(self, artifacts: Sequence[Artifact]) -> dict[tuple[str, str], Observed]:
         doc, _ = self._read_index()
