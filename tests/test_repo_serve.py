@@ -76,3 +76,18 @@ def _env(extra: dict[str, str]) -> dict[str, str]:
     import os
 
     return {**os.environ, **extra}
+
+
+def test_sixteen_concurrent_uploads_all_indexed_once(tmp_path: Path) -> None:
+    from ci_helm.publish.targets import TargetOptions
+    from tests.support.releasing import race, release_now
+
+    root = tmp_path / "served"
+    pkgs = [make_package(tmp_path / "d", f"u{i:02d}", "1.0.0", prov=True) for i in range(16)]
+    with serve(root, "--upload-token", TOKEN) as url:
+        reports = race([lambda p=p: release_now(p, url, TargetOptions(token=TOKEN)) for p in pkgs])
+        assert all(not r.failed for r in reports), [t.error for r in reports for t in r.targets]
+        listed = requests.get(f"{url}/api/charts", timeout=5).json()
+    assert index_versions((root / "index.yaml").read_bytes()) == [(f"u{i:02d}", "1.0.0") for i in range(16)]
+    assert sorted(listed) == [f"u{i:02d}" for i in range(16)]
+    assert len(list(root.glob("*.prov"))) == 16
