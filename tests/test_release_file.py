@@ -166,3 +166,26 @@ def test_release_into_a_real_index_keeps_every_existing_entry(tmp_path: Path, ru
     after = parse_index((repo / "index.yaml").read_bytes()).entries
     assert after["ours"][0]["urls"] == ["https://charts.example/ours/ours-0.0.1.tgz"]
     assert {k: v for k, v in after.items() if k != "ours"} == before
+
+
+def test_demo_stage_releases_reruns_and_serves(tmp_path: Path, corpus: Path) -> None:
+    from dataclasses import dataclass, field
+
+    from ci_helm.demo_release import release_examples
+
+    @dataclass
+    class Ctx:
+        examples: list[Path]
+        workdir: Path
+        env: dict[str, str] = field(default_factory=lambda: {**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+
+        def ci_helm(self, *args: str, timeout: float = 300) -> str:
+            proc = subprocess.run([sys.executable, "-m", "ci_helm", *args], capture_output=True, text=True,
+                                  env=self.env, timeout=timeout, check=True)  # fmt: skip
+            return proc.stdout
+
+    charts = [corpus / "charts/helm-examples/hello-world", corpus / "charts/bjw-s/common"]
+    lines = release_examples(Ctx(charts, tmp_path))
+    assert lines[:2] == ["published hello-world 0.1.0", "published common 4.0.1"]
+    assert lines[2] == "rerun: 2 of 2 skipped as already published (same digest)"
+    assert lines[3].endswith("2 packages fetched over HTTP")
