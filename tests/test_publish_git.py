@@ -41,6 +41,13 @@ def test_release_skip_resume_prune(tmp_path: Path, run_cli, run_cli_subprocess) 
     assert run_cli("repo", "prune", url, "--keep", "1").exit_code == 0
     assert branch_files(remote, "charts") == ["app-1.1.0.tgz", "index.yaml"]
     assert index_versions(read_file(remote, "charts", "index.yaml")) == [("app", "1.1.0")]
+    commits = subprocess.run(
+        ["git", "--git-dir", str(remote), "rev-list", "--count", "charts"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert commits.stdout.strip() == "3"  # release 1.0.0, release 1.1.0, prune: one commit each
 
 
 def test_sixteen_concurrent_releases(tmp_path: Path) -> None:

@@ -81,9 +81,10 @@ class IndexedPublisher:
         return seen
 
     def apply(self, steps: Sequence[Step]) -> None:
-        if isinstance(self.index, AtomicStore) and getattr(self.packages, "blobs", None) is self.index:
+        atomic = self._atomic_store()
+        if atomic is not None:
             # Packages and index in one commit: the branch never lists what it lacks, or the reverse.
-            self.index.transact(lambda read: self._changes(read, steps), self.hooks.after_upload)
+            atomic.transact(lambda read: self._changes(read, steps), self.hooks.after_upload)
             return
         for step in steps:
             if step.action.uploads:
@@ -172,10 +173,36 @@ class IndexedPublisher:
             doomed[:] = select_old(doc, keep, chart)
             return [], list(doomed)
 
+        atomic = self._atomic_store()
+        if atomic is not None:
+            atomic.transact(lambda read: self._prune_changes(read, drop), lambda: None)
+            return doomed
         self.update_index(drop)
         for name, version in doomed:
             self.packages.delete(name, version)
         return doomed
+
+    def _prune_changes(
+        self, read: Reader, drop: Callable[[IndexFile], tuple[list[Entry], list[Removed]]]
+    ) -> dict[str, bytes | None]:
+        """Index rewrite plus package deletions as one change (one commit on a git branch)."""
+        blob = read(INDEX_KEY)
+        doc = parse_index(None if blob is None else blob.data, where=f"{self.description}/{INDEX_KEY}")
+        _, removed = drop(doc)
+        if not removed:
+            return {}
+        files: dict[str, bytes | None] = {INDEX_KEY: serialize_index(apply_change(doc, [], removed))}
+        for name, version in removed:
+            for key in (f"{name}-{version}.tgz", f"{name}-{version}.tgz.prov"):
+                if read(key) is not None:
+                    files[key] = None
+        return files
+
+    def _atomic_store(self) -> AtomicStore | None:
+        """The store, when it holds packages and index and commits several objects at once (git)."""
+        shared = getattr(self.packages, "blobs", None) is self.index
+        store = self.index
+        return store if shared and isinstance(store, AtomicStore) else None
 
 
 def sha256(data: bytes) -> str:
