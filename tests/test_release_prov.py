@@ -86,3 +86,22 @@ def test_corpus_charts_released_and_pulled_by_helm(
                 helm_oracle, tmp_path, "pull", f"corpus/{name}", "--version", version, "-d", str(tmp_path)
             )
             assert got.returncode == 0, (name, got.stderr)
+
+
+def test_signing_key_never_printed_even_when_signing_fails(tmp_path: Path, run_cli, corpus: Path) -> None:
+    bogus_key = (
+        "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQVYBGVeryS3cretKeyMaterialThatMustNotLeak0123456789\n"
+        "-----END PGP PRIVATE KEY BLOCK-----\n"
+    )
+    chart = corpus / "charts/helm-examples/hello-world"
+    result = run_cli(
+        "release",
+        str(chart),
+        "--sign",
+        "--to",
+        f"file://{tmp_path / 'repo'}",
+        env={"CI_HELM_SIGN_KEY": bogus_key},
+    )
+    assert result.exit_code != 0
+    assert "S3cretKeyMaterial" not in result.stdout + result.stderr
+    assert not (tmp_path / "repo").exists()

@@ -53,6 +53,9 @@ def test_wrong_token_read_only_and_secret_never_printed(tmp_path: Path, run_cli)
         assert wrong.stderr.strip().count("\n") == 0 and "authentication failed (HTTP 401)" in wrong.stderr
         assert "not-the-token-xyz" not in wrong.stdout + wrong.stderr
         assert not (tmp_path / "rw" / "web-1.0.0.tgz").exists()
+        basic = run_cli("release", str(pkg), "--to", url, "--username", "ci", "--password", TOKEN)
+        assert basic.exit_code == 0, basic.stderr  # basic auth with the token as password works too
+        assert (tmp_path / "rw" / "web-1.0.0.tgz").is_file()
         shown = run_cli("config", "print", "--token", TOKEN)
         assert TOKEN not in shown.stdout + shown.stderr
 

@@ -37,7 +37,10 @@ TARGET_SETTINGS = declare(
 
 
 def redactor(settings: Settings) -> Redactor:
-    return Redactor([settings.get(s.name) for s in TARGET_SETTINGS if s.secret])
+    """Masks every secret the command was given (target credentials, signing keys, passphrases)."""
+    values = [r.value for r in settings.values.values() if r.setting.secret and isinstance(r.value, str)]
+    # An armored key is printed line by line in some errors: mask each of its lines too.
+    return Redactor([*values, *(line for v in values for line in v.splitlines() if len(line) >= 16)])
 
 
 def hooks_from_env(environ: dict[str, str] | None = None) -> Hooks:

@@ -8,6 +8,7 @@ bearer token given at start; without one the server is read-only.
 
 from __future__ import annotations
 
+import base64
 import hmac
 import json
 import logging
@@ -24,6 +25,19 @@ __all__ = ["RepoServer"]
 
 log = logging.getLogger(__name__)
 MAX_UPLOAD = 64 * 1024 * 1024
+
+
+def _token_matches(header: str, token: str) -> bool:
+    """``Bearer TOKEN``, or Basic auth with TOKEN as the password (what ChartMuseum clients send)."""
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "basic":
+        try:
+            value = base64.b64decode(value, validate=True).decode().partition(":")[2]
+        except (ValueError, UnicodeDecodeError):
+            return False
+    elif scheme.lower() != "bearer":
+        return False
+    return hmac.compare_digest(value.encode(), token.encode())
 
 
 class RepoServer:
@@ -119,8 +133,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self.token is None:
             self._json((403, {"error": "uploads are disabled (start the server with --upload-token)"}))
             return False
-        given = self.headers.get("Authorization", "")
-        if not hmac.compare_digest(given.encode(), f"Bearer {self.token}".encode()):
+        if not _token_matches(self.headers.get("Authorization", ""), self.token):
             self._json((401, {"error": "unauthorized"}))
             return False
         return True
