@@ -151,6 +151,8 @@ def test_bad_inputs_are_one_line(tmp_path: Path, run_cli) -> None:
     assert no_target.exit_code == 2 and "--to" in no_target.stderr
     bad_scheme = run_cli("release", str(make_package(tmp_path, "a", "1.0.0")), "--to", "ftp://x/y")
     assert bad_scheme.exit_code == 2 and "unsupported target" in bad_scheme.stderr
+    no_branch = run_cli("release", str(make_package(tmp_path, "a", "1.0.0")), "--to", "git+https://x/y.git")
+    assert no_branch.exit_code == 2 and "git+URL#BRANCH" in no_branch.stderr
 
 
 def test_release_into_a_real_index_keeps_every_existing_entry(tmp_path: Path, run_cli, corpus: Path) -> None:

@@ -82,12 +82,14 @@ def build_publisher(url: str, opts: TargetOptions, hooks: Hooks | None = None) -
         from ci_helm.adapters.gitbranch import GitBranchStore
 
         remote, _, branch = url[len("git+") :].partition("#")
-        git = GitBranchStore(remote, branch or "main")
+        if not branch:
+            raise UsageError(f"{display_url(url)}: name the branch to publish to: git+URL#BRANCH")
+        git = GitBranchStore(remote, branch)
         return _indexed(git.description, git, opts, hooks)
-    return _api_publisher(url, scheme, parts.netloc, opts, hooks)
+    return _api_publisher(url, scheme, opts, hooks)
 
 
-def _api_publisher(url: str, scheme: str, netloc: str, opts: TargetOptions, hooks: Hooks | None) -> Publisher:
+def _api_publisher(url: str, scheme: str, opts: TargetOptions, hooks: Hooks | None) -> Publisher:
     if scheme == "oci":
         from ci_helm.adapters.oci import OciPublisher
 
