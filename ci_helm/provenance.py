@@ -105,7 +105,8 @@ def verify_package(package: Path, verifier: Verifier, provenance: Path | None = 
     data = _read(package)
     if not provenance.is_file():
         raise ProvenanceError(f"no provenance file {provenance.name} beside the package", path=package)
-    signed = provenance.read_bytes()
+    # Helm writes no newline after the armor's END line; gpg then misreads the armor.
+    signed = provenance.read_bytes().rstrip(b"\r\n") + b"\n"
     plaintext = parse_clearsigned(signed, path=provenance)
     check = verifier.verify_clearsigned(signed)
     if not check.valid:
