@@ -145,7 +145,9 @@ def _throwaway_home() -> Path:
 
 
 def _utf8(text: str | None) -> str | None:
-    return None if text is None else text.encode("latin-1", errors="replace").decode("utf-8", errors="replace")
+    return (
+        None if text is None else text.encode("latin-1", errors="replace").decode("utf-8", errors="replace")
+    )
 
 
 def _read(path: Path) -> bytes:
