@@ -128,7 +128,10 @@ def test_helmignore_honoured_like_helm(run_cli, tmp_path: Path, helm_oracle: Pat
     (chart / ".helmignore").write_text("!keep.bak\n")
     negated = run_cli("package", str(chart), "-d", str(tmp_path / "neg"))
     helm = subprocess.run(
-        [str(helm_oracle), "package", str(chart), "-d", str(tmp_path / "neg")], capture_output=True, text=True
+        [str(helm_oracle), "package", str(chart), "-d", str(tmp_path / "neg")],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert negated.exit_code == 1 and helm.returncode == 1
     assert "Chart.yaml file is missing" in negated.stderr and "Chart.yaml file is missing" in helm.stderr
