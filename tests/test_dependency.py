@@ -1,4 +1,4 @@
-"""`ci-helm dependency`: repositories straight from Chart.yaml, Chart.lock as Helm computes it, cache, auth."""
+"""`ci-helm dependency`: repositories from Chart.yaml, Chart.lock as Helm computes it, cache, auth."""
 
 from __future__ import annotations
 
@@ -51,7 +51,8 @@ def parent(tmp_path: Path, server: RepoServer) -> Path:
         "parent",
         "1.0.0",
         "dependencies:\n"
-        f"- name: child\n  version: '>=0.1.0 <1.0.0'\n  repository: {server.url}\n  condition: child.enabled\n"
+        f"- name: child\n  version: '>=0.1.0 <1.0.0'\n  repository: {server.url}\n"
+        "  condition: child.enabled\n"
         "- name: local\n  version: '>=0.5.0 <1'\n  repository: file://../local\n"
         "- name: vend\n  version: 2.x\n",
     )
