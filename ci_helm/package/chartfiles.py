@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ci_helm.chart.helmignore import IgnoreRules, parse_rules
 from ci_helm.errors import ChartError
 from ci_helm.package.archive import Member, read_archive
 from ci_helm.package.chartyaml import (
@@ -24,7 +25,6 @@ from ci_helm.package.chartyaml import (
     normalise_metadata,
     validate_metadata,
 )
-from ci_helm.chart.helmignore import IgnoreRules, parse_rules
 from ci_helm.yamlio import load_yaml
 
 __all__ = ["PackChart", "chart_members", "load_chart_archive", "load_chart_dir", "missing_dependencies"]
