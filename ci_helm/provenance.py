@@ -8,6 +8,7 @@ behind :class:`Signer` / :class:`Verifier` (``ci_helm.adapters.gpg``).
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,7 @@ __all__ = [
 
 _BEGIN = "-----BEGIN PGP SIGNED MESSAGE-----"
 _SIG = "-----BEGIN PGP SIGNATURE-----"
+_END = "-----END PGP SIGNATURE-----"
 
 
 class ProvenanceError(CiHelmError):
@@ -105,7 +107,7 @@ def verify_package(package: Path, verifier: Verifier, provenance: Path | None = 
     data = _read(package)
     if not provenance.is_file():
         raise ProvenanceError(f"no provenance file {provenance.name} beside the package", path=package)
-    signed = provenance.read_bytes()
+    signed = with_armor_checksum(provenance.read_bytes())
     plaintext = parse_clearsigned(signed, path=provenance)
     check = verifier.verify_clearsigned(signed)
     if not check.valid:
@@ -121,6 +123,36 @@ def verify_package(package: Path, verifier: Verifier, provenance: Path | None = 
             f"archive hash mismatch: {package.name} is {digest}, the provenance signed {named}", path=package
         )
     return VerifyResult(package, provenance, digest, check.signer, check.fingerprint)
+
+
+def with_armor_checksum(signed: bytes) -> bytes:
+    """Add the CRC-24 line that RFC 9580 writers (Helm 4) omit and GnuPG 2.2 needs to end the armor."""
+    text = signed.decode("utf-8", errors="surrogateescape").replace("\r\n", "\n").rstrip("\n") + "\n"
+    start = text.find(_SIG)
+    end = text.find(_END, start)
+    if start < 0 or end < 0:
+        return text.encode("utf-8", errors="surrogateescape")
+    head, _, body = text[start:end].partition("\n\n")
+    lines = [line for line in body.split("\n") if line.strip()]
+    if lines and not lines[-1].startswith("="):
+        try:
+            packet = base64.b64decode("".join(lines), validate=False)
+        except ValueError:
+            packet = b""
+        lines.append("=" + base64.b64encode(_crc24(packet).to_bytes(3, "big")).decode("ascii"))
+    armor = head + "\n\n" + "\n".join(lines) + "\n"
+    return (text[:start] + armor + text[end:]).encode("utf-8", errors="surrogateescape")
+
+
+def _crc24(data: bytes) -> int:
+    crc = 0xB704CE
+    for byte in data:
+        crc ^= byte << 16
+        for _ in range(8):
+            crc <<= 1
+            if crc & 0x1000000:
+                crc ^= 0x1864CFB
+    return crc & 0xFFFFFF
 
 
 def _explain(check: SignatureCheck) -> str:

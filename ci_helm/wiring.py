@@ -1,27 +1,87 @@
-"""The one composition module: real adapters built from resolved settings."""
+"""The composition root: the one place that builds real adapters from resolved settings.
+
+Commands ask here for what they need (``engine_from_settings(ctx.settings)``) and pass
+the result into the pure core; tests pass fakes instead. Helpers add their factories
+below (additively), one function per adapter.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
-from ci_helm.adapters.gpg import GnupgKeyring, KeySource
-from ci_helm.errors import ConfigError
-from ci_helm.settings import Settings
+from ci_helm.engine.base import Engine
+from ci_helm.engine.helm_home import HelmHome
 
 if TYPE_CHECKING:
+    from ci_helm.adapters.git import GitCli
+    from ci_helm.adapters.gpg import GnupgKeyring, KeySource
     from ci_helm.publish.indexed import Hooks
     from ci_helm.publish.protocols import Publisher
     from ci_helm.publish.targets import TargetOptions
 
-__all__ = ["key_source", "publisher", "signing_keyring", "target_options", "verifying_keyring"]
+__all__ = [
+    "engine_from_settings",
+    "git_repo",
+    "helm_home_from_settings",
+    "key_source",
+    "publisher",
+    "signing_keyring",
+    "target_options",
+    "verifying_keyring",
+]
+
+
+class _SettingsLike(Protocol):
+    def get(self, name: str, default: Any = None) -> Any: ...
+
+
+def helm_home_from_settings(settings: _SettingsLike, environ: Mapping[str, str] | None = None) -> HelmHome:
+    return HelmHome.resolve(settings.get("helm-home"), os.environ if environ is None else environ)
+
+
+def engine_from_settings(
+    settings: _SettingsLike, *, trusted: bool = False, environ: Mapping[str, str] | None = None
+) -> Engine:
+    """The configured Helm engine.
+
+    ``helm-python`` renders in killable worker processes unless ``--no-isolate`` (or
+    ``trusted=True``, for charts ci-helm itself wrote): charts from a pull request are
+    untrusted code. ``helm-cli`` runs ``--helm-binary`` (subprocesses are killable anyway).
+    """
+    home = helm_home_from_settings(settings, environ)
+    timeout = float(settings.get("timeout", 120.0) or 120.0)
+    if settings.get("engine", "helm-python") == "helm-cli":
+        from ci_helm.engine.helm_cli import HelmCliEngine
+
+        return HelmCliEngine(str(settings.get("helm-binary") or "helm"), home, timeout=timeout)
+    if trusted or not settings.get("isolate", True):
+        from ci_helm.engine.helm_python_engine import HelmPythonEngine
+
+        return HelmPythonEngine(home)
+    from ci_helm.engine.isolated import IsolatedEngine
+
+    workers = settings.get("render-workers")
+    return IsolatedEngine(home, timeout=timeout, workers=int(workers) if workers else None)
+
+
+def git_repo(cwd: Path, environ: Mapping[str, str] | None = None) -> GitCli:
+    """The git repository around ``cwd`` (change detection, version history)."""
+    from ci_helm.adapters.git import GitCli
+
+    return GitCli.discover(cwd, env=environ)
+
 
 # --- package / sign / verify (helper "package") ---------------------------------------------
 
 
-def key_source(settings: Settings) -> KeySource:
+def key_source(settings: _SettingsLike) -> KeySource:
     """Where the signing key and its passphrase come from (env, file or an existing GNUPGHOME)."""
+    from ci_helm.adapters.gpg import KeySource
+    from ci_helm.errors import ConfigError
+
     passphrase = settings.get("sign-passphrase")
     passphrase_file = settings.get("sign-passphrase-file")
     if passphrase is None and passphrase_file:
@@ -42,12 +102,17 @@ def key_source(settings: Settings) -> KeySource:
     return source
 
 
-def signing_keyring(settings: Settings) -> GnupgKeyring:
+def signing_keyring(settings: _SettingsLike) -> GnupgKeyring:
+    """A GnuPG session holding the signing key (a throwaway GNUPGHOME unless --sign-gnupghome)."""
+    from ci_helm.adapters.gpg import GnupgKeyring
+
     return GnupgKeyring.for_signing(key_source(settings))
 
 
-def verifying_keyring(settings: Settings, environ: Mapping[str, str]) -> GnupgKeyring:
+def verifying_keyring(settings: _SettingsLike, environ: Mapping[str, str]) -> GnupgKeyring:
     """The keyring named by --keyring, else GNUPGHOME (as helm verify uses ~/.gnupg)."""
+    from ci_helm.adapters.gpg import GnupgKeyring
+
     keyring = settings.get("keyring")
     if keyring:
         return GnupgKeyring.for_verifying(Path(keyring), None)
@@ -57,23 +122,27 @@ def verifying_keyring(settings: Settings, environ: Mapping[str, str]) -> GnupgKe
 
 
 def _first_line(path: Path) -> str:
+    from ci_helm.errors import ConfigError
+
     try:
-        return path.read_text(encoding="utf-8").splitlines()[0] if path.stat().st_size else ""
+        lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
         raise ConfigError(f"cannot read passphrase file: {exc.strerror or exc}", path=path) from None
+    return lines[0] if lines else ""
 
 
 # --- release / repo serve|reindex|prune (helper "release") -----------------------------------
 
 
-def publisher(url: str, settings: Settings, hooks: Hooks | None = None) -> Publisher:
+def publisher(url: str, settings: _SettingsLike, hooks: Hooks | None = None) -> Publisher:
     """The publisher for one target URL (``file://``, ``s3://``, ``oci://``...), adapters built lazily."""
     from ci_helm.publish.targets import build_publisher
 
     return build_publisher(url, target_options(settings), hooks)
 
 
-def target_options(settings: Settings) -> TargetOptions:
+def target_options(settings: _SettingsLike) -> TargetOptions:
+    """Target settings (credentials included) as the adapters read them."""
     from ci_helm.publish.targets import TargetOptions
 
     get = settings.get

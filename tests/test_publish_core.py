@@ -20,7 +20,7 @@ from ci_helm.publish.index import (
 from ci_helm.publish.indexed import select_old
 from ci_helm.publish.plan import Action, Observed, decide
 from ci_helm.publish.redact import Redactor, display_url
-from tests.support.charts import make_package
+from tests.support.chartpkg import make_package
 
 
 @pytest.fixture

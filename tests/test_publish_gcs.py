@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ci_helm.publish.targets import TargetOptions
-from tests.support.charts import make_package
+from tests.support.chartpkg import make_package
 from tests.support.fakegcs import GCS_TOKEN, FakeGcs
 from tests.support.releasing import index_versions, race, release_now
 

@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 from ci_helm.publish.targets import TargetOptions
-from tests.support.charts import make_package
+from tests.support.chartpkg import make_package
 from tests.support.gitremote import bare_repo, branch_files, read_file
 from tests.support.releasing import index_versions, race, release_now
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import requests
 
-from tests.support.charts import make_package
+from tests.support.chartpkg import make_package
 from tests.support.registry import REGISTRY_PASSWORD, REGISTRY_USER, Registry
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ci_helm.publish.targets import TargetOptions
-from tests.support.charts import make_package
+from tests.support.chartpkg import make_package
 from tests.support.releasing import index_versions, race, release_now
 from tests.support.s3server import ACCESS_KEY, SECRET_KEY, S3Server
 

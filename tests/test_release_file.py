@@ -11,7 +11,7 @@ from pathlib import Path
 from ci_helm.publish.index import parse_index
 from ci_helm.yamlio import load_yaml
 from tests.conftest import REPO_ROOT
-from tests.support.charts import make_package
+from tests.support.chartpkg import make_package
 from tests.support.releasing import index_versions
 
 

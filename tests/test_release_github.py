@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 from ci_helm.publish.notes import changelog_section, release_notes
-from tests.support.charts import make_package
+from tests.support.chartpkg import make_package
 from tests.support.fakegithub import GITHUB_TOKEN, FakeGitHub
 from tests.support.gitremote import bare_repo, read_file
 from tests.support.releasing import index_versions

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import requests
 
-from tests.support.charts import make_package
+from tests.support.chartpkg import make_package
 from tests.support.releasing import index_versions
 from tests.support.reposerver import serve
 

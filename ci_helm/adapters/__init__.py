@@ -1,1 +1,1 @@
-"""The only modules that do subprocess, network, cloud and cluster I/O; each one small."""
+"""Adapters: the only modules doing subprocess, network, cloud and cluster I/O."""

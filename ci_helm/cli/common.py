@@ -16,6 +16,10 @@ GLOBAL_SETTINGS = declare(
     Setting("debug", "show tracebacks and engine debug output", kind="bool", default=False),
     Setting("quiet", "print only results, no progress", kind="bool", default=False, short="-q"),
     Setting("color", "colour output", default="auto", choices=("auto", "always", "never")),
+    Setting(
+        "ct-config",
+        "a chart-testing ct.yaml to read (default: $CT_CONFIG_DIR/ct.yaml or ./ct.yaml when present)",
+    ),
 )
 
 ENGINE_SETTINGS = declare(
@@ -35,5 +39,16 @@ ENGINE_SETTINGS = declare(
         "extra API versions for Capabilities.APIVersions (repeatable)",
         kind="list",
         default=[],
+    ),
+    Setting(
+        "isolate",
+        "render charts in killable worker processes (charts from a PR are untrusted code)",
+        kind="bool",
+        default=True,
+    ),
+    Setting("render-workers", "worker processes for isolated renders (default: CPUs, at most 4)", kind="int"),
+    Setting(
+        "helm-home",
+        "root of Helm's cache/config/data dirs (default: $XDG_CACHE_HOME/ci-helm/helm; 'user' = your own)",
     ),
 )

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ci_helm.chart.helmignore import IgnoreRules, parse_rules
 from ci_helm.errors import ChartError
 from ci_helm.package.archive import Member, read_archive
 from ci_helm.package.chartyaml import (
@@ -24,7 +25,6 @@ from ci_helm.package.chartyaml import (
     normalise_metadata,
     validate_metadata,
 )
-from ci_helm.package.helmignore import IgnoreRules, parse_helmignore
 from ci_helm.yamlio import load_yaml
 
 __all__ = ["PackChart", "chart_members", "load_chart_archive", "load_chart_dir", "missing_dependencies"]
@@ -60,7 +60,7 @@ def load_chart_dir(root: Path) -> PackChart:
         raise ChartError("not a chart directory: Chart.yaml is missing", path=root)
     ignore_file = root / ".helmignore"
     text = ignore_file.read_text(encoding="utf-8", errors="replace") if ignore_file.is_file() else ""
-    rules = parse_helmignore(text, path=str(ignore_file))
+    rules = parse_rules(text, source=str(ignore_file))
     return build_chart(list(_walk(root, "", rules)), source=str(root))
 
 

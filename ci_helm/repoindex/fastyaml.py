@@ -52,7 +52,9 @@ def _has_node_properties(tree: Any) -> bool:
 
 def _guarded(data: bytes, path: str) -> Any:
     from ci_helm.errors import ChartError
+    from ci_helm.yamlio import load_yaml
 
+    load_yaml(data, path=path, max_nodes=5_000_000)  # counts aliased nodes once: bombs end here, fast
     try:
         return load_plain_yaml(data, path=path, max_nodes=5_000_000)
     except ChartError as exc:

@@ -132,7 +132,8 @@ def _document(index: IndexFile) -> dict[str, Any]:
         "apiVersion": index.api_version,
         "entries": {k: list(v) for k, v in index.entries.items()},
     }
-    doc["generated"] = index.generated
+    if index.generated:  # Helm cannot read an empty time
+        doc["generated"] = index.generated
     doc.update(index.extra)
     return doc
 
