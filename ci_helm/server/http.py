@@ -40,6 +40,12 @@ def _token_matches(header: str, token: str) -> bool:
     return hmac.compare_digest(value.encode(), token.encode())
 
 
+class _Server(ThreadingHTTPServer):
+    # The default listen backlog (5) refuses connections when a burst of CI jobs uploads at once.
+    request_queue_size = 128
+    daemon_threads = True
+
+
 class RepoServer:
     """A threaded server on ``host:port`` (port 0 picks a free one)."""
 
@@ -48,8 +54,7 @@ class RepoServer:
     ) -> None:
         repo = ServedRepository(root)
         handler = type("Handler", (_Handler,), {"repo": repo, "token": upload_token})
-        self.httpd = ThreadingHTTPServer((host, port), handler)
-        self.httpd.daemon_threads = True
+        self.httpd = _Server((host, port), handler)
         self._thread: threading.Thread | None = None
 
     @property
