@@ -97,10 +97,15 @@ class _Handler(BaseHTTPRequestHandler):
         self._handle("DELETE")
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # the default 5 refuses bursts of concurrent clients
+    daemon_threads = True
+
+
 @pytest.fixture
 def fake_gcs() -> Iterator[FakeGcs]:
     gcs = FakeGcs()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), type("H", (_Handler,), {"gcs": gcs}))
+    httpd = _Server(("127.0.0.1", 0), type("H", (_Handler,), {"gcs": gcs}))
     gcs.url = f"http://127.0.0.1:{httpd.server_address[1]}"
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:

@@ -157,10 +157,15 @@ class _Handler(BaseHTTPRequestHandler):
         self._route("DELETE")
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # the default 5 refuses bursts of concurrent clients
+    daemon_threads = True
+
+
 @pytest.fixture
 def fake_github() -> Iterator[FakeGitHub]:
     gh = FakeGitHub()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), type("H", (_Handler,), {"gh": gh}))
+    httpd = _Server(("127.0.0.1", 0), type("H", (_Handler,), {"gh": gh}))
     gh.url = f"http://127.0.0.1:{httpd.server_address[1]}"
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
