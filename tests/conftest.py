@@ -27,6 +27,7 @@ pytest_plugins = [
     "tests.support.registry",
     "tests.support.fakegithub",
     "tests.support.fakegcs",
+    "tests.support.tokenproxy",
 ]
 
 
