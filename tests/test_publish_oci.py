@@ -116,3 +116,33 @@ def test_unreachable_registry_one_line(tmp_path: Path, run_cli) -> None:
         and "cannot reach the server" in result.stderr
         and result.stderr.count("\n") == 1
     )
+
+
+def test_bearer_token_registry_like_ghcr(
+    tmp_path: Path, run_cli, token_registry: str, helm_oracle: Path
+) -> None:
+    url = f"oci://{token_registry}/org{uuid.uuid4().hex[:6]}"
+    pkg = make_package(tmp_path, "svc", "1.2.3", prov=True)
+    wrong = run_cli(
+        "release",
+        str(pkg),
+        "--to",
+        url,
+        "--plain-http",
+        "--username",
+        REGISTRY_USER,
+        "--password",
+        "nope-Pw1",
+    )
+    assert wrong.exit_code == 2 and "authentication failed" in wrong.stderr and "nope-Pw1" not in wrong.stderr
+    creds = {"CI_HELM_USERNAME": REGISTRY_USER, "CI_HELM_PASSWORD": REGISTRY_PASSWORD}
+    ok = run_cli("release", str(pkg), "--to", url, "--plain-http", env=creds)
+    assert ok.exit_code == 0, ok.stderr
+    assert "skip" in run_cli("release", str(pkg), "--to", url, "--plain-http", env=creds).stdout
+    (tmp_path / "out").mkdir()
+    got = _helm(
+        helm_oracle, tmp_path, "pull", f"{url}/svc", "--version", "1.2.3", "--plain-http",
+        "--username", REGISTRY_USER, "--password", REGISTRY_PASSWORD, "-d", str(tmp_path / "out"),
+    )  # fmt: skip
+    assert got.returncode == 0, got.stderr
+    assert (tmp_path / "out" / "svc-1.2.3.tgz").read_bytes() == pkg.read_bytes()
