@@ -161,3 +161,19 @@ def test_helm_consumes_the_bucket_and_debug_output_keeps_secrets(
     )
     assert pulled.returncode == 0, pulled.stderr
     assert (tmp_path / "app-1.0.0.tgz").read_bytes() == pkg.read_bytes()
+
+
+def test_debug_log_never_shows_the_session_token(
+    tmp_path: Path, run_cli_subprocess, s3_server: S3Server, bucket: str
+) -> None:
+    """botocore's debug log prints request headers, X-Amz-Security-Token included: ci-helm masks it."""
+    token = "FwoGZXIvYXdzEXAMPLEsessionTOKENvalue0123456789"
+    pkg = make_package(tmp_path, "app", "1.0.0")
+    result = run_cli_subprocess(
+        "release", str(pkg), *s3_server.cli_args(), "--to", f"s3://{bucket}", "--debug",
+        env={**s3_server.env(), "CI_HELM_AWS_SESSION_TOKEN": token},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr[-2000:]
+    assert "X-Amz-Security-Token" in result.stderr  # the header was logged...
+    assert token not in result.stdout + result.stderr  # ...masked
+    assert SECRET_KEY not in result.stdout + result.stderr

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
 
-__all__ = ["Redactor", "display_url"]
+__all__ = ["RedactingFilter", "Redactor", "display_url", "redacted_logging"]
 
 MASK = "***"
 
@@ -33,3 +35,32 @@ class Redactor:
         for secret in self.secrets:
             text = text.replace(secret, MASK)
         return text
+
+
+class RedactingFilter(logging.Filter):
+    """Masks secrets in log records (botocore's debug log prints request headers, session tokens too)."""
+
+    def __init__(self, redact: Redactor) -> None:
+        super().__init__()
+        self.redact = redact
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        clean = self.redact(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        return True
+
+
+@contextmanager
+def redacted_logging(redact: Redactor) -> Iterator[None]:
+    """While active, every handler of the root logger masks the secrets ``redact`` knows."""
+    handlers = list(logging.getLogger().handlers)
+    log_filter = RedactingFilter(redact)
+    for handler in handlers:
+        handler.addFilter(log_filter)
+    try:
+        yield
+    finally:
+        for handler in handlers:
+            handler.removeFilter(log_filter)

@@ -12,7 +12,7 @@ from ci_helm.cli.release_inputs import load_inputs
 from ci_helm.cli.repo._target import redacted
 from ci_helm.cli.signing import SIGN_SETTINGS
 from ci_helm.errors import CiHelmError, UsageError
-from ci_helm.publish.redact import Redactor
+from ci_helm.publish.redact import Redactor, redacted_logging
 from ci_helm.publish.release import ReleaseReport, execute, plan_release
 from ci_helm.settings import Setting, add_flags, declare
 
@@ -45,7 +45,8 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, ctx: Context) -> int:
     redact = redactor(ctx.settings)
     try:
-        report = _release(args, ctx)
+        with redacted_logging(redact):
+            report = _release(args, ctx)
     except CiHelmError as exc:
         raise redacted(exc, redact) from None
     print_report(ctx, report, redact)

@@ -9,6 +9,7 @@ from ci_helm.cli.context import Context
 from ci_helm.cli.publish_settings import TARGET_SETTINGS
 from ci_helm.cli.repo._target import open_target, redacted
 from ci_helm.errors import CiHelmError, ExitCode, UsageError
+from ci_helm.publish.redact import redacted_logging
 from ci_helm.settings import Setting, add_flags, declare
 
 PRUNE_SETTINGS = declare(
@@ -33,7 +34,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         raise UsageError("repo prune: --keep N (at least 1) is required")
     publisher, redact = open_target(args.target, ctx)
     try:
-        removed = publisher.prune(int(keep), ctx.settings["chart"])
+        with redacted_logging(redact):
+            removed = publisher.prune(int(keep), ctx.settings["chart"])
     except CiHelmError as exc:
         raise redacted(exc, redact) from None
     if ctx.format == "json":

@@ -9,6 +9,7 @@ from ci_helm.cli.context import Context
 from ci_helm.cli.publish_settings import TARGET_SETTINGS
 from ci_helm.cli.repo._target import open_target, redacted
 from ci_helm.errors import CiHelmError, ExitCode
+from ci_helm.publish.redact import redacted_logging
 from ci_helm.settings import add_flags
 
 
@@ -24,7 +25,8 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, ctx: Context) -> int:
     publisher, redact = open_target(args.target, ctx)
     try:
-        count = publisher.reindex()
+        with redacted_logging(redact):
+            count = publisher.reindex()
     except CiHelmError as exc:
         raise redacted(exc, redact) from None
     if ctx.format == "json":
