@@ -19,6 +19,7 @@ from ci_helm.package.semver import parse_version
 
 __all__ = ["dump_chart_yaml", "dump_lock_yaml", "load_plain_yaml", "normalise_metadata", "validate_metadata"]
 
+_BaseLoader: type[yaml.BaseLoader] = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y"}
 _MAX_NODES = 200_000
@@ -60,7 +61,7 @@ _ALWAYS = {"dependency": ("name", "repository")}
 
 def load_plain_yaml(text: str | bytes, *, path: str, max_nodes: int = _MAX_NODES) -> Any:
     """YAML with every scalar kept as its text (Go's view for string fields), alias-bomb safe."""
-    loader = yaml.BaseLoader(text)
+    loader = _BaseLoader(text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
