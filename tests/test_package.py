@@ -11,6 +11,7 @@ import tarfile
 from pathlib import Path
 
 import pytest
+import yaml
 
 from ci_helm.errors import ExitCode
 
@@ -282,3 +283,28 @@ def test_gzip_stream_is_valid(tmp_path: Path) -> None:
     raw = gzip.decompress(data)
     with tarfile.open(fileobj=io.BytesIO(raw)) as tar:
         assert tar.getnames() == ["x/Chart.yaml"]
+
+
+def test_chart_yaml_scalars_read_as_helm_reads_them(run_cli, tmp_path: Path, helm_oracle: Path) -> None:  # type: ignore[no-untyped-def]
+    chart = make_chart(tmp_path)
+    (chart / "Chart.yaml").write_text(
+        "apiVersion: v2\nname: demo\nversion: 1.0\nappVersion: 1.10\nicon: ~\nhome:\n"
+    )
+    ours = run_cli("package", str(chart), "-d", str(tmp_path / "ours"))
+    assert ours.exit_code == 0, ours.stderr
+    subprocess.run(
+        [str(helm_oracle), "package", str(chart), "-d", str(tmp_path / "helm")],
+        check=True,
+        capture_output=True,
+    )
+    assert (
+        [p.name for p in (tmp_path / "ours").iterdir()]
+        == [p.name for p in (tmp_path / "helm").iterdir()]
+        == ["demo-1.tgz"]
+    )
+
+    def chart_yaml(archive: Path) -> dict:  # type: ignore[type-arg]
+        with tarfile.open(archive) as tar:
+            return yaml.safe_load(tar.extractfile("demo/Chart.yaml").read())  # type: ignore[union-attr]
+
+    assert chart_yaml(tmp_path / "ours" / "demo-1.tgz") == chart_yaml(tmp_path / "helm" / "demo-1.tgz")

@@ -82,9 +82,10 @@ def _plain(node: yaml.Node, path: str, budget: list[int], depth: int) -> Any:
     if budget[0] < 0 or depth > 100:
         raise ChartError("document too large or too deep (YAML alias bomb?)", path=path)
     if isinstance(node, yaml.ScalarNode):
-        if node.style is None and node.value in _NULLS:
+        plain = not node.style  # the C composer marks plain scalars "", the Python one None
+        if plain and node.value in _NULLS:
             return None
-        if node.style is None and _FLOAT.match(node.value):
+        if plain and _FLOAT.match(node.value):
             return _go_float_text(node.value)
         return node.value
     if isinstance(node, yaml.SequenceNode):
