@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from ci_helm.chart.coalesce import coalesce_tables, coalesce_values
-from ci_helm.chart.dependencies import process_dependencies, render_values, values_for
+from ci_helm.chart.dependencies import chart_values_tree, process_dependencies, render_values, values_for
 from ci_helm.chart.goyaml import load_values
 from ci_helm.chart.loader import load_chart
 from ci_helm.chart.model import Chart
@@ -209,3 +209,12 @@ def test_coalesce_tables_null_removes_and_tables_merge() -> None:
         "c": 3,
         "d": 4,
     }
+
+
+def test_chart_values_tree_scopes_values_per_subchart(tmp_path: Path) -> None:
+    chart = load_chart(_write(tmp_path / "parent", DEPS_CHART))
+    processed, values = render_values(chart, {"second": {"over": "user"}})
+    tree = {entry.path: entry for entry in chart_values_tree(processed, values)}
+    assert set(tree) == {(), ("sub",), ("second",)}
+    assert tree[("second",)].values["over"] == "user" and tree[("sub",)].values["over"] == "from-parent"
+    assert tree[("second",)].chart.name == "second" and tree[()].values is values

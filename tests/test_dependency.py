@@ -206,3 +206,10 @@ def test_repo_alias_needs_url(run_cli, tmp_path: Path) -> None:  # type: ignore[
     result = run_cli("dependency", "update", str(chart))
     assert result.exit_code == ExitCode.CHECKS_FAILED
     assert "name the repository URL instead" in result.stderr
+
+
+def test_vendored_dependency_must_be_a_directory(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    chart = write_chart(tmp_path, "app", "1.0.0", "dependencies:\n- name: sub\n  version: 1.x\n")
+    result = run_cli("dependency", "update", str(chart))
+    assert result.exit_code == ExitCode.CHECKS_FAILED
+    assert "charts/sub is not a directory" in result.stderr

@@ -11,6 +11,7 @@ import tarfile
 from pathlib import Path
 
 import pytest
+import yaml
 
 from ci_helm.errors import ExitCode
 
@@ -282,3 +283,48 @@ def test_gzip_stream_is_valid(tmp_path: Path) -> None:
     raw = gzip.decompress(data)
     with tarfile.open(fileobj=io.BytesIO(raw)) as tar:
         assert tar.getnames() == ["x/Chart.yaml"]
+
+
+def test_chart_yaml_scalars_read_as_helm_reads_them(run_cli, tmp_path: Path, helm_oracle: Path) -> None:  # type: ignore[no-untyped-def]
+    chart = make_chart(tmp_path)
+    (chart / "Chart.yaml").write_text(
+        "apiVersion: v2\nname: demo\nversion: 1.0\nappVersion: 1.10\nicon: ~\nhome:\n"
+    )
+    ours = run_cli("package", str(chart), "-d", str(tmp_path / "ours"))
+    assert ours.exit_code == 0, ours.stderr
+    subprocess.run(
+        [str(helm_oracle), "package", str(chart), "-d", str(tmp_path / "helm")],
+        check=True,
+        capture_output=True,
+    )
+    assert (
+        [p.name for p in (tmp_path / "ours").iterdir()]
+        == [p.name for p in (tmp_path / "helm").iterdir()]
+        == ["demo-1.tgz"]
+    )
+
+    def chart_yaml(archive: Path) -> dict:  # type: ignore[type-arg]
+        with tarfile.open(archive) as tar:
+            return yaml.safe_load(tar.extractfile("demo/Chart.yaml").read())  # type: ignore[union-attr]
+
+    assert chart_yaml(tmp_path / "ours" / "demo-1.tgz") == chart_yaml(tmp_path / "helm" / "demo-1.tgz")
+
+
+def test_check_version_bump_against_published_index(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    chart = make_chart(tmp_path)
+    published = tmp_path / "published"
+    assert run_cli("package", str(chart), "-d", str(published)).exit_code == 0
+    assert run_cli("repo", "index", str(published)).exit_code == 0
+    (chart / "values.yaml").write_text("replicas: 3\n")
+    args = ("package", str(chart), "-d", str(tmp_path / "fresh"), "--check-version-bump")
+    refused = run_cli(*args, "--index", str(published / "index.yaml"))
+    assert refused.exit_code == ExitCode.CHECKS_FAILED and "bump the chart version" in refused.stderr
+    assert not (tmp_path / "fresh" / "demo-1.0.0.tgz").exists()
+    assert run_cli(*args, "--index", str(published / "index.yaml"), "--version", "1.0.1").exit_code == 0
+
+
+def test_sign_without_key_writes_nothing(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    chart = make_chart(tmp_path)
+    result = run_cli("package", str(chart), "-d", str(tmp_path / "out"), "--sign")
+    assert result.exit_code == ExitCode.USAGE and "signing needs a key" in result.stderr
+    assert not (tmp_path / "out").exists()

@@ -196,9 +196,17 @@ def is_valid_semver(version: str) -> bool:
 
 
 def metadata_from_document(
-    chart_yaml: Any, *, path: str | Path, requirements: Any = None, requirements_path: str | Path = ""
+    chart_yaml: Any,
+    *,
+    path: str | Path,
+    requirements: Any = None,
+    requirements_path: str | Path = "",
+    text: str = "",
 ) -> ChartMetadata:
-    """Decode, default and validate Chart.yaml like Helm's loader; ChartError on failure."""
+    """Decode, default and validate Chart.yaml like Helm's loader; ChartError on failure.
+
+    ``text`` (Chart.yaml as written) lets a validation error name the line of its key.
+    """
     try:
         document = _decode_struct(_mapping(chart_yaml, path), _METADATA_FIELDS, "Metadata")
     except _DecodeError as exc:
@@ -212,7 +220,7 @@ def metadata_from_document(
         document = {name: document[name] for name in _METADATA_FIELDS if name in document}
     document.setdefault("apiVersion", "v1")
     _sanitize_document(document)
-    _validate(document, path)
+    _validate(document, path, text)
     raw = chart_yaml if isinstance(chart_yaml, dict) else {}
     return _typed(document, raw)
 
@@ -250,35 +258,41 @@ def _sanitize_dependency(dep: dict[str, Any]) -> None:
         dep["tags"] = [_sanitize(t) for t in dep["tags"]]
 
 
-def _validate(document: dict[str, Any], path: str | Path) -> None:
+def _validate(document: dict[str, Any], path: str | Path, text: str) -> None:
     name, version = document.get("name", ""), document.get("version", "")
 
-    def fail(message: str) -> None:
-        raise ChartError(f"validation: {message}", path=path)
+    def fail(message: str, key: str) -> None:
+        raise ChartError(f"validation: {message}", path=path, line=_key_line(text, key))
 
     if not name:
-        fail("chart.metadata.name is required")
+        fail("chart.metadata.name is required", "name")
     if name in (".", "..") or "/" in name:
-        fail(f"chart.metadata.name {name!r} is not allowed")
+        fail(f"chart.metadata.name {name!r} is not allowed", "name")
     if not version:
-        fail("chart.metadata.version is required")
+        fail("chart.metadata.version is required", "version")
     if not is_valid_semver(version):
-        fail(f"chart.metadata.version {version!r} is invalid")
+        fail(f"chart.metadata.version {version!r} is invalid", "version")
     if document.get("type", "") not in ("", "application", "library"):
-        fail("chart.metadata.type must be application or library")
+        fail("chart.metadata.type must be application or library", "type")
     if any(m is None for m in document.get("maintainers", [])):
-        fail("maintainers must not contain empty or null nodes")
+        fail("maintainers must not contain empty or null nodes", "maintainers")
     seen: set[str] = set()
     for dep in document.get("dependencies", []):
         if dep is None:
-            fail("dependencies must not contain empty or null nodes")
+            fail("dependencies must not contain empty or null nodes", "dependencies")
         alias = dep.get("alias", "")
         if alias and not _ALIAS.match(alias):
-            fail(f"dependency {dep.get('name', '')!r} has disallowed characters in the alias")
+            fail(f"dependency {dep.get('name', '')!r} has disallowed characters in the alias", "dependencies")
         key = alias or dep.get("name", "")
         if key in seen:
-            fail(f"more than one dependency with name or alias {key!r}")
+            fail(f"more than one dependency with name or alias {key!r}", "dependencies")
         seen.add(key)
+
+
+def _key_line(text: str, key: str) -> int | None:
+    """The line of a top-level key in Chart.yaml, when it is written plainly there."""
+    match = re.search(rf"^[\"']?{re.escape(key)}[\"']?\s*:", text, re.MULTILINE)
+    return None if match is None else text.count("\n", 0, match.start()) + 1
 
 
 def _typed(document: dict[str, Any], raw: dict[str, Any]) -> ChartMetadata:

@@ -114,7 +114,12 @@ def _resolve(chart_dir: Path, dep: dict[str, Any], constraint_text: str, sources
         constraint = parse_constraint(constraint_text)
     except ValueError as exc:
         raise ChartError(f"dependency {name}: {exc}", path=chart_dir / "Chart.yaml") from None
-    if repo == "":
+    if repo == "":  # a subchart kept in charts/NAME (Helm requires the directory)
+        if not (chart_dir / "charts" / name).is_dir():
+            raise ChartError(
+                f"dependency {name} has no repository and charts/{name} is not a directory",
+                path=chart_dir / "Chart.yaml",
+            )
         return Resolved(LockedDependency(name, str(dep.get("version") or ""), ""), None)
     if repo.startswith("file://"):
         return _resolve_file(chart_dir, name, repo, constraint)

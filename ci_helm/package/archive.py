@@ -56,7 +56,7 @@ def _gzip(data: bytes) -> bytes:
     flags = 0x04 | 0x10  # FEXTRA | FCOMMENT
     header = struct.pack("<BBBBIBB", 0x1F, 0x8B, 8, flags, 0, 0, 0xFF)
     header += struct.pack("<H", len(_HELM_EXTRA)) + _HELM_EXTRA + _HELM_COMMENT + b"\x00"
-    compressor = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS, 9)
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS, 9)  # Go's default level
     body = compressor.compress(data) + compressor.flush()
     trailer = struct.pack("<II", zlib.crc32(data) & 0xFFFFFFFF, len(data) & 0xFFFFFFFF)
     return header + body + trailer

@@ -19,6 +19,7 @@ from ci_helm.package.semver import parse_version
 
 __all__ = ["dump_chart_yaml", "dump_lock_yaml", "load_plain_yaml", "normalise_metadata", "validate_metadata"]
 
+_BaseLoader: type[yaml.BaseLoader] = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y"}
 _MAX_NODES = 200_000
@@ -60,7 +61,7 @@ _ALWAYS = {"dependency": ("name", "repository")}
 
 def load_plain_yaml(text: str | bytes, *, path: str, max_nodes: int = _MAX_NODES) -> Any:
     """YAML with every scalar kept as its text (Go's view for string fields), alias-bomb safe."""
-    loader = yaml.BaseLoader(text)
+    loader = _BaseLoader(text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -81,9 +82,10 @@ def _plain(node: yaml.Node, path: str, budget: list[int], depth: int) -> Any:
     if budget[0] < 0 or depth > 100:
         raise ChartError("document too large or too deep (YAML alias bomb?)", path=path)
     if isinstance(node, yaml.ScalarNode):
-        if node.style is None and node.value in _NULLS:
+        plain = not node.style  # the C composer marks plain scalars "", the Python one None
+        if plain and node.value in _NULLS:
             return None
-        if node.style is None and _FLOAT.match(node.value):
+        if plain and _FLOAT.match(node.value):
             return _go_float_text(node.value)
         return node.value
     if isinstance(node, yaml.SequenceNode):

@@ -17,11 +17,19 @@ from ci_helm.package.archive import atomic_write, build_archive, sha256_digest
 from ci_helm.package.chartfiles import PackChart, chart_members, load_chart_dir, missing_dependencies
 from ci_helm.package.semver import is_semver
 
-__all__ = ["FALLBACK_MTIME", "PackageOptions", "PackageResult", "package_chart", "plan_package"]
+__all__ = [
+    "FALLBACK_MTIME",
+    "CommitTime",
+    "PackageOptions",
+    "PackageResult",
+    "PublishedDigest",
+    "package_chart",
+    "plan_package",
+]
 
 FALLBACK_MTIME = 315532800  # 1980-01-01T00:00:00Z, the ZIP epoch: stable and accepted by every tool
 CommitTime = Callable[[Path], "int | None"]
-PublishedDigest = Callable[[str, str], "str | None"]
+PublishedDigest = Callable[[str, str], "str | None"]  # (name, version) -> "sha256:<hex>" or None
 
 
 @dataclass(frozen=True)

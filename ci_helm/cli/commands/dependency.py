@@ -50,8 +50,10 @@ def _sources(ctx: Context) -> Any:
     home = Path(
         ctx.environ.get("XDG_CACHE_HOME") or Path(ctx.environ.get("HOME", "~")).expanduser() / ".cache"
     )
-    fetcher = HttpFetcher(parse_credentials(ctx.settings.get("repo-auth") or []))
-    return Sources(fetcher, HelmOciClient(), Path(cache) if cache else home / "ci-helm")
+    credentials = parse_credentials(ctx.settings.get("repo-auth") or [])
+    return Sources(
+        HttpFetcher(credentials), HelmOciClient(credentials), Path(cache) if cache else home / "ci-helm"
+    )
 
 
 def update_chart(chart: Path, ctx: Context, *, build: bool = False) -> Any:

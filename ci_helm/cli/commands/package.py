@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +11,8 @@ from ci_helm.adapters.git import last_commit_time
 from ci_helm.cli.context import Context
 from ci_helm.cli.signing import SIGN_SETTINGS
 from ci_helm.errors import CiHelmError, ConfigError, ExitCode
-from ci_helm.package.packager import PackageOptions, PackageResult, package_chart
-from ci_helm.provenance import sign_package
+from ci_helm.package.packager import PackageOptions, PackageResult, PublishedDigest, package_chart
+from ci_helm.provenance import Signer, sign_package
 from ci_helm.settings import add_flags
 
 
@@ -33,7 +34,10 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--check-version-bump",
         action="store_true",
-        help="refuse when NAME-VERSION.tgz already exists in the destination with other content",
+        help="refuse a version already published with other content (in the destination or --index)",
+    )
+    parser.add_argument(
+        "--index", metavar="FILE", help="published index.yaml that --check-version-bump reads"
     )
     from ci_helm.cli.commands.dependency import DEPENDENCY_SETTINGS
 
@@ -56,20 +60,49 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         version=args.chart_version,
         app_version=args.app_version,
         source_date_epoch=source_date_epoch(ctx),
-        published=(lambda _name, _version: None) if args.check_version_bump else None,
+        published=_published(args, ctx) if args.check_version_bump else None,
     )
-    rows: list[dict[str, Any]] = []
-    for chart in args.charts:
-        rows.append(_one(ctx.cwd / chart, chart, options, args, ctx))
-    failed = any("error" in row for row in rows)
+    with ExitStack() as stack:
+        signer: Signer | None = None
+        if args.sign:  # the key is set up first: a missing key stops the run before anything is written
+            from ci_helm.wiring import signing_keyring
+
+            signer = stack.enter_context(signing_keyring(ctx.settings))
+        rows = [_one(chart, options, args, ctx, signer) for chart in args.charts]
     if ctx.format == "json":
         ctx.out.json(rows)
-    return ExitCode.CHECKS_FAILED if failed else ExitCode.OK
+    return ExitCode.CHECKS_FAILED if any("error" in row for row in rows) else ExitCode.OK
+
+
+def _published(args: argparse.Namespace, ctx: Context) -> PublishedDigest:
+    """Digests already published: the --index file's entries (the destination is checked too)."""
+    if not args.index:
+        return lambda _name, _version: None
+    from ci_helm.errors import YamlError
+    from ci_helm.repoindex import find_entry, load_index
+
+    path = ctx.cwd / args.index
+    try:
+        index = load_index(path.read_bytes(), path=str(path))
+    except OSError as exc:
+        raise YamlError(f"cannot read: {exc.strerror or exc}", path=path) from None
+
+    def digest(name: str, version: str) -> str | None:
+        entry = find_entry(index, name, version)
+        found = str(entry.get("digest") or "") if entry else ""
+        return "sha256:" + found.removeprefix("sha256:") if found else None
+
+    return digest
 
 
 def _one(
-    path: Path, shown: str, options: PackageOptions, args: argparse.Namespace, ctx: Context
+    shown: str,
+    options: PackageOptions,
+    args: argparse.Namespace,
+    ctx: Context,
+    signer: Signer | None,
 ) -> dict[str, Any]:
+    path = ctx.cwd / shown
     try:
         if args.dependency_update:
             from ci_helm.cli.commands.dependency import update_chart
@@ -77,12 +110,13 @@ def _one(
             update_chart(path, ctx)
         result = package_chart(path, options, commit_time=last_commit_time)
         row = result.as_dict()
-        if args.sign:
-            row["provenance"] = str(_sign(result, ctx))
+        if signer is not None:
+            row["provenance"] = str(_sign(result, ctx, signer))
     except CiHelmError as exc:
         if exc.exit_code == ExitCode.USAGE:
             raise
-        ctx.out.error(str(exc)) if ctx.format != "json" else None
+        if ctx.format != "json":
+            ctx.out.error(str(exc))
         return {"chart": shown, "error": str(exc)}
     if ctx.format != "json":
         ctx.out.write(f"{result.digest}  {result.path}")
@@ -90,10 +124,7 @@ def _one(
     return row
 
 
-def _sign(result: PackageResult, ctx: Context) -> Path:
-    from ci_helm.wiring import signing_keyring
-
-    with signing_keyring(ctx.settings) as keyring:
-        signed = sign_package(result.path, keyring)
+def _sign(result: PackageResult, ctx: Context, signer: Signer) -> Path:
+    signed = sign_package(result.path, signer)
     ctx.out.info(f"signed {result.path.name} with key {signed.fingerprint}")
     return signed.provenance
