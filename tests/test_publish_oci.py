@@ -146,3 +146,25 @@ def test_bearer_token_registry_like_ghcr(
     )  # fmt: skip
     assert got.returncode == 0, got.stderr
     assert (tmp_path / "out" / "svc-1.2.3.tgz").read_bytes() == pkg.read_bytes()
+
+
+def test_many_targets_in_one_run_and_a_conflict_anywhere_writes_nowhere(
+    tmp_path: Path, run_cli, oci_registry: Registry
+) -> None:
+    repo_a, repo_b = tmp_path / "a", tmp_path / "b"
+    oci = f"oci://{oci_registry.host}/multi{uuid.uuid4().hex[:6]}"
+    first = make_package(tmp_path / "v1", "app", "1.0.0")
+    targets = ["--to", f"file://{repo_a}", "--to", oci, "--to", f"file://{repo_b}", "--plain-http"]
+    assert run_cli("release", str(first), *targets[:4], "--plain-http").exit_code == 0  # a and OCI only
+    changed = make_package(tmp_path / "v2", "app", "1.0.0", description="changed")
+    newer = make_package(tmp_path / "v2", "app", "1.1.0")
+    result = run_cli("release", str(changed), str(newer), *targets)
+    assert result.exit_code == 1 and result.stdout.count("conflict") == 2
+    assert (
+        not repo_b.exists() and not (repo_a / "app-1.1.0.tgz").exists()
+    )  # planned everywhere, written nowhere
+    fixed = run_cli("release", str(first), str(newer), *targets)
+    assert fixed.exit_code == 0, fixed.stderr
+    actions = [line.split()[0] for line in fixed.stdout.splitlines() if line.startswith("  ")]
+    assert sorted(actions) == ["publish"] * 4 + ["skip"] * 2
+    assert (repo_b / "app-1.0.0.tgz").read_bytes() == first.read_bytes()
