@@ -26,15 +26,19 @@ class _StageContext(Protocol):
 
 
 def release_examples(ctx: _StageContext) -> list[str]:
+    """Release the signed packages of the previous stage (``workdir/dist``), else the chart dirs."""
     repo = ctx.workdir / "repo"
-    charts = [str(c) for c in ctx.examples]
+    signed = sorted((ctx.workdir / "dist").glob("*.tgz"))
+    charts = [str(c) for c in (signed or ctx.examples)]
     first = ctx.ci_helm("release", *charts, "--to", f"file://{repo}", "-q")
     rerun = ctx.ci_helm("release", *charts, "--to", f"file://{repo}", "-q")
     published = [ln.split()[1:3] for ln in first.splitlines() if ln.strip().startswith("publish")]
     skipped = sum(1 for ln in rerun.splitlines() if ln.strip().startswith("skip"))
     lines = [f"published {name} {version}" for name, version in published]
     lines.append(f"rerun: {skipped} of {len(published)} skipped as already published (same digest)")
-    lines.extend(_serve_and_fetch(repo, ctx.env, [f"{n}-{v}.tgz" for n, v in published]))
+    files = [f"{n}-{v}.tgz" for n, v in published]
+    files += [f"{name}.prov" for name in files if (repo / f"{name}.prov").is_file()]
+    lines.extend(_serve_and_fetch(repo, ctx.env, files))
     return lines
 
 
@@ -48,8 +52,10 @@ def _serve_and_fetch(repo: Path, env: dict[str, str], packages: list[str]) -> li
         assert proc.stdout is not None
         url = proc.stdout.readline().split(" at ", 1)[1].split()[0].rstrip("/")
         index = _get(f"{url}/index.yaml")
-        sizes = [len(_get(f"{url}/{name}")) for name in packages]
-        return [f"served at {url}/: index.yaml {len(index)} bytes, {len(sizes)} packages fetched over HTTP"]
+        fetched = [name for name in packages if _get(f"{url}/{name}")]
+        return [
+            f"served at {url}/: index.yaml ({len(index)} bytes) and {len(fetched)} files fetched over HTTP"
+        ]
     finally:
         proc.terminate()
         proc.wait(timeout=10)

@@ -190,4 +190,4 @@ def test_demo_stage_releases_reruns_and_serves(tmp_path: Path, corpus: Path) -> 
     lines = release_examples(Ctx(charts, tmp_path))
     assert lines[:2] == ["published hello-world 0.1.0", "published common 4.0.1"]
     assert lines[2] == "rerun: 2 of 2 skipped as already published (same digest)"
-    assert lines[3].endswith("2 packages fetched over HTTP")
+    assert lines[3].endswith("2 files fetched over HTTP")
