@@ -123,6 +123,7 @@ def test_reindex_after_deleting_index_keeps_nothing_stale(tmp_path: Path, run_cl
     assert index_versions((repo / "index.yaml").read_bytes()) == [("app", "1.1.0")]
     assert _index(repo)["entries"]["app"][0]["created"] == created["1.1.0"]  # kept
     (repo / "index.yaml").unlink()
+    (repo / "notachart-1.0.0.tgz").write_bytes(b"garbage")  # skipped, as helm repo index skips it
     assert run_cli("repo", "reindex", f"file://{repo}").exit_code == 0
     assert index_versions((repo / "index.yaml").read_bytes()) == [("app", "1.1.0")]
 

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from ci_helm.errors import PublishConflict, PublishError
+from ci_helm.errors import ChartError, PublishConflict, PublishError
 from ci_helm.publish.artifact import Artifact, artifact_from_bytes
 from ci_helm.publish.index import (
     Entry,
@@ -145,9 +145,12 @@ class IndexedPublisher:
 
     def reindex(self) -> int:
         """Rebuild the index from the stored packages, keeping ``created`` of unchanged entries."""
-        found = [
-            (artifact_from_bytes(pkg, prov, source=url), url) for pkg, prov, url in self.packages.stored()
-        ]
+        found = []
+        for pkg, prov, url in self.packages.stored():
+            try:
+                found.append((artifact_from_bytes(pkg, prov, source=url), url))
+            except ChartError as exc:  # as `helm repo index` does: skip what is not a chart, say so
+                log.warning("%s: skipped %s", self.description, exc)
 
         def rebuild(doc: IndexFile) -> tuple[list[Entry], list[Removed]]:
             stale = [(n, str(e.get("version"))) for n, es in doc.entries.items() for e in es]
