@@ -7,6 +7,7 @@ dry-run) with :func:`stage`; the order of registration is the order of the run.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -19,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from ci_helm.demo_release import RELEASE_SUMMARY, release_examples
 
 __all__ = ["STAGES", "DemoContext", "Stage", "StageFailed", "main", "stage"]
 
@@ -133,6 +136,59 @@ def create_charts(ctx: DemoContext) -> list[str]:
         out = ctx.ci_helm("template", "--name", "demo", str(ctx.workdir / name))
         lines.append(f"{name:<16} {_describe(out)}")
     return lines
+
+
+@stage("release artifacts", "ci-helm package --sign, verify and repo index, with a throwaway DEMO key")
+def package_examples(ctx: DemoContext) -> list[str]:
+    dist = ctx.workdir / "dist"
+    key, public = _demo_key(ctx.workdir / "demo-gnupg")
+    lines = ["signing key: a throwaway DEMO key generated for this run (never use it for real releases)"]
+    saved = ctx.env
+    ctx.env = {**saved, "CI_HELM_SIGN_KEY": key, "SOURCE_DATE_EPOCH": "1700000000"}
+    try:
+        rows = json.loads(
+            ctx.ci_helm("--format", "json", "package", *map(str, ctx.examples), "-d", str(dist), "--sign")
+        )
+        again = json.loads(
+            ctx.ci_helm("--format", "json", "package", *map(str, ctx.examples), "-d", str(dist))
+        )
+    finally:
+        ctx.env = saved
+    for row, second in zip(rows, again, strict=True):
+        same = "reproducible" if row["digest"] == second["digest"] else "NOT REPRODUCIBLE"
+        lines.append(f"{row['name']:<10} {row['version']:<8} {row['digest'][:23]}…  {same}, signed")
+        if row["digest"] != second["digest"]:
+            raise StageFailed(f"{row['name']}: two runs gave different archives")
+    packages = [str(dist / Path(r["path"]).name) for r in rows]
+    verified = json.loads(ctx.ci_helm("--format", "json", "verify", *packages, "--keyring", str(public)))
+    lines.append(f"verify: {sum(v['verified'] for v in verified)}/{len(verified)} packages verified")
+    index = json.loads(ctx.ci_helm("--format", "json", "repo", "index", str(dist)))
+    lines.append(f"repo index: {index['versions']} versions of {index['charts']} charts in index.yaml")
+    return lines
+
+
+# Last stage: publish what the stage above packaged and signed, then serve it (helper "release").
+stage("release", RELEASE_SUMMARY)(release_examples)
+
+
+def _demo_key(home: Path) -> tuple[str, Path]:
+    """A passphrase-less DEMO signing key in its own GNUPGHOME; returns it armored and a public keyring."""
+    home.mkdir(mode=0o700)
+    env = {**os.environ, "GNUPGHOME": str(home)}
+
+    def gpg(*args: str) -> bytes:
+        done = subprocess.run(["gpg", "--batch", "--yes", *args], env=env, capture_output=True, check=False)
+        if done.returncode != 0:
+            raise StageFailed(f"gpg {args[0]} failed: {done.stderr.decode(errors='replace').strip()[-200:]}")
+        return done.stdout
+
+    uid = "ci-helm DEMO key (throwaway) <demo@ci-helm.invalid>"
+    gpg("--passphrase", "", "--quick-gen-key", uid, "ed25519", "sign", "1d")
+    armored = gpg("--armor", "--export-secret-keys").decode()
+    public = home.parent / "demo-pubring.gpg"
+    public.write_bytes(gpg("--export"))
+    subprocess.run(["gpgconf", "--homedir", str(home), "--kill", "all"], capture_output=True, check=False)
+    return armored, public
 
 
 def run_stages(stages: Sequence[Stage], ctx: DemoContext, write: Callable[[str], Any]) -> bool:

@@ -22,6 +22,8 @@ __all__ = [
     "ExitCode",
     "GitError",
     "InternalError",
+    "PublishConflict",
+    "PublishError",
     "RenderError",
     "RenderTimeout",
     "UsageError",
@@ -144,3 +146,11 @@ class InternalError(CiHelmError):
     """A bug in ci-helm; the CLI asks the user to report it."""
 
     exit_code = ExitCode.INTERNAL
+
+
+class PublishError(CiHelmError):
+    """A release could not be published: the target refused, is unreachable, or lacks a bucket."""
+
+
+class PublishConflict(PublishError):
+    """A version is already published with different content; ``--force`` replaces it."""

@@ -21,6 +21,15 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
+# Real servers on 127.0.0.1 for the release tests (each starts only when a test asks for it).
+pytest_plugins = [
+    "tests.support.s3server",
+    "tests.support.registry",
+    "tests.support.fakegithub",
+    "tests.support.fakegcs",
+    "tests.support.tokenproxy",
+]
+
 
 @dataclass
 class CliResult:
