@@ -14,6 +14,9 @@ __all__ = [
     "ArchiveError",
     "ChartError",
     "CiHelmError",
+    "CommandError",
+    "CommandNotFound",
+    "CommandTimeout",
     "ConfigError",
     "EngineError",
     "ExitCode",
@@ -96,6 +99,35 @@ class EngineError(CiHelmError):
     """The Helm engine is unavailable or misconfigured (no helm_python, no helm binary)."""
 
     exit_code = ExitCode.USAGE
+
+
+class CommandError(CiHelmError):
+    """An external command (git, helm, gpg, ...) failed; ``stderr`` keeps its last words."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        argv: tuple[str, ...] = (),
+        returncode: int | None = None,
+        stdout: str = "",
+        stderr: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.argv = argv
+        self.returncode = returncode
+        self.stdout = stdout
+        self.stderr = stderr
+
+
+class CommandNotFound(CommandError):
+    """The executable is not installed or not on PATH: a set-up problem, not a failed check."""
+
+    exit_code = ExitCode.USAGE
+
+
+class CommandTimeout(CommandError):
+    """The command ran past its timeout and was killed (with its process group)."""
 
 
 class InternalError(CiHelmError):

@@ -32,10 +32,13 @@ def load_yaml(
     duplicates: Duplicates = "last",
     max_bytes: int = MAX_BYTES,
     max_nodes: int = MAX_NODES,
+    loader: type[yaml.SafeLoader] | None = None,
 ) -> Any:
     """Load one YAML document (an empty document is ``None``)."""
     docs = list(
-        load_yaml_all(text, path=path, duplicates=duplicates, max_bytes=max_bytes, max_nodes=max_nodes)
+        load_yaml_all(
+            text, path=path, duplicates=duplicates, max_bytes=max_bytes, max_nodes=max_nodes, loader=loader
+        )
     )
     if len(docs) > 1:
         raise YamlError("expected one YAML document, found several", path=path)
@@ -49,20 +52,25 @@ def load_yaml_all(
     duplicates: Duplicates = "last",
     max_bytes: int = MAX_BYTES,
     max_nodes: int = MAX_NODES,
+    loader: type[yaml.SafeLoader] | None = None,
 ) -> Iterator[Any]:
-    """Load every document of a multi-document stream, guarding each one."""
+    """Load every document of a multi-document stream, guarding each one.
+
+    ``loader`` swaps in a SafeLoader subclass with other scalar rules (e.g. Helm's
+    go-yaml rules in ``ci_helm.chart.goyaml``); the size and alias guards stay the same.
+    """
     if len(text) > max_bytes:
         raise YamlError(f"document is {len(text)} bytes, over the {max_bytes}-byte limit", path=path)
-    loader = _Loader(text)
+    reader = (loader or _Loader)(text)
     try:
-        while loader.check_node():
-            node = loader.get_node()
+        while reader.check_node():
+            node = reader.get_node()
             if node is None:
                 continue
             _check_size(node, max_nodes, path)
             if duplicates == "error":
                 _check_duplicates(node, path)
-            yield loader.construct_document(node)
+            yield reader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = None if mark is None else mark.line + 1
@@ -70,7 +78,7 @@ def load_yaml_all(
     except yaml.YAMLError as exc:
         raise YamlError(_one_line(exc), path=path) from None
     finally:
-        loader.dispose()
+        reader.dispose()
 
 
 def read_yaml_file(path: Path, *, duplicates: Duplicates = "last", max_bytes: int = MAX_BYTES) -> Any:

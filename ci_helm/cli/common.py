@@ -36,4 +36,15 @@ ENGINE_SETTINGS = declare(
         kind="list",
         default=[],
     ),
+    Setting(
+        "isolate",
+        "render charts in killable worker processes (charts from a PR are untrusted code)",
+        kind="bool",
+        default=True,
+    ),
+    Setting("render-workers", "worker processes for isolated renders (default: CPUs, at most 4)", kind="int"),
+    Setting(
+        "helm-home",
+        "root of Helm's cache/config/data dirs (default: $XDG_CACHE_HOME/ci-helm/helm; 'user' = your own)",
+    ),
 )

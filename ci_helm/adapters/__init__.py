@@ -1,0 +1,1 @@
+"""Adapters: the only modules doing subprocess, network, cloud and cluster I/O."""

@@ -1,0 +1,157 @@
+"""The sandboxed Jinja2 environment one chart renders in.
+
+- ``ImmutableSandboxedEnvironment``: no ``__class__``/``__globals__`` walks, no mutating
+  ``dict.update``/``list.append`` on values, ``range`` capped by Jinja's sandbox.
+- ``trim_blocks`` and ``lstrip_blocks``: block tags on their own line leave no trace in the YAML.
+- ``StrictUndefined``: a missing value is an error naming it (``Values.image.tag is not set``),
+  except under ``is defined`` / ``default``.
+- The only loader is the chart's own ``templates/`` held in memory: ``{% include %}`` and
+  ``{% import %}`` can reach the chart's partials and nothing on disk.
+- A cooperative deadline: every attribute lookup, call and output chunk checks the clock,
+  so a runaway loop ends with :class:`RenderTimeout` even in-process (the render worker adds
+  a hard kill on top for untrusted charts).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from ci_helm.chart.jinja.helpers import FILTERS, FUNCTIONS
+from ci_helm.errors import RenderError, RenderTimeout
+
+__all__ = ["MAX_OUTPUT_CHARS", "ChartEnvironment", "Params", "wrap"]
+
+MAX_OUTPUT_CHARS = 64 * 1024 * 1024
+
+
+class Params(dict[str, Any]):
+    """A read-only view of a values mapping that knows its dotted path, for error messages."""
+
+    __slots__ = ("path",)
+
+    def __init__(self, data: Mapping[str, Any], path: str) -> None:
+        super().__init__(data)
+        self.path = path
+
+
+def wrap(value: Any, path: str) -> Any:
+    """Values as :class:`Params` all the way down (lists become tuples: immutable)."""
+    if isinstance(value, Mapping):
+        return Params({str(k): wrap(v, f"{path}.{k}") for k, v in value.items()}, path)
+    if isinstance(value, list | tuple):
+        return tuple(wrap(v, f"{path}[{i}]") for i, v in enumerate(value))
+    return value
+
+
+def _finalize(value: Any) -> Any:
+    """Print values the way Go templates do: ``true``, not ``True``; nothing for null."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    return value
+
+
+class _ChartLoader(jinja2.BaseLoader):
+    """Templates by their name relative to ``templates/`` (``_helpers.j2``), from memory only."""
+
+    def __init__(self, sources: Mapping[str, str], display_prefix: str) -> None:
+        self.sources = dict(sources)
+        self.prefix = display_prefix
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        name = template.removeprefix("templates/")
+        if name not in self.sources:
+            raise jinja2.TemplateNotFound(template)
+        return self.sources[name], self.filename(name), lambda: True
+
+    def filename(self, name: str) -> str:
+        return f"{self.prefix}/templates/{name}"
+
+    def list_templates(self) -> list[str]:
+        return sorted(self.sources)
+
+
+class ChartEnvironment(ImmutableSandboxedEnvironment):
+    """One chart's environment: its templates, Helm's helpers, a deadline."""
+
+    def __init__(self, sources: Mapping[str, str], display_prefix: str, deadline: float | None) -> None:
+        self.chart_loader = _ChartLoader(sources, display_prefix)
+        super().__init__(
+            loader=self.chart_loader,
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,
+            keep_trailing_newline=True,
+            trim_blocks=True,  # a `{% if %}` line leaves no blank line in the YAML
+            lstrip_blocks=True,
+            finalize=_finalize,
+            auto_reload=False,
+        )
+        self.deadline = deadline
+        self.output_chars = 0
+        self.filters.update(FILTERS)
+        self.globals.update(FUNCTIONS)
+        self.globals["include"] = _include
+        self.globals["tpl"] = _tpl
+        self.filters["tpl"] = _tpl
+
+    def check_deadline(self) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise RenderTimeout("render ran past its time limit (runaway loop?)")
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        self.check_deadline()
+        if isinstance(obj, Params):
+            if attribute in obj:
+                return obj[attribute]
+            if not hasattr(dict, attribute):
+                return self.undefined(hint=f"{obj.path}.{attribute} is not set", obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        self.check_deadline()
+        if isinstance(obj, Params) and argument not in obj:
+            return self.undefined(hint=f"{obj.path}[{argument!r}] is not set", obj=obj, name=argument)
+        return super().getitem(obj, argument)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        __self.check_deadline()
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def generate(self, template: jinja2.Template, variables: Mapping[str, Any]) -> str:
+        """Render chunk by chunk, checking the deadline and the output size as it grows."""
+        parts: list[str] = []
+        for chunk in template.generate(dict(variables)):
+            self.output_chars += len(chunk)
+            if self.output_chars > MAX_OUTPUT_CHARS:
+                raise RenderError(f"rendered output is over {MAX_OUTPUT_CHARS} characters (runaway loop?)")
+            self.check_deadline()
+            parts.append(chunk)
+        return "".join(parts)
+
+
+def _env(context: jinja2.runtime.Context) -> ChartEnvironment:
+    env = context.environment
+    assert isinstance(env, ChartEnvironment)
+    return env
+
+
+@jinja2.pass_context
+def _include(context: jinja2.runtime.Context, name: str, **scope: Any) -> str:
+    """``include("_labels.j2")``: a partial rendered to a string, to pipe into ``nindent``."""
+    env = _env(context)
+    return env.generate(env.get_template(name), {**context.get_all(), **scope})
+
+
+@jinja2.pass_context
+def _tpl(context: jinja2.runtime.Context, text: Any, **scope: Any) -> str:
+    """``tpl(Values.annotation)``: a value that is itself a template, rendered in this context."""
+    env = _env(context)
+    return env.generate(env.from_string(str(text)), {**context.get_all(), **scope})
