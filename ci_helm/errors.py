@@ -20,6 +20,7 @@ __all__ = [
     "ConfigError",
     "EngineError",
     "ExitCode",
+    "GitError",
     "InternalError",
     "RenderError",
     "RenderTimeout",
@@ -128,6 +129,15 @@ class CommandNotFound(CommandError):
 
 class CommandTimeout(CommandError):
     """The command ran past its timeout and was killed (with its process group)."""
+
+
+class GitError(CiHelmError):
+    """git cannot answer the question asked (shallow clone, missing branch, not a repository).
+
+    A usage/set-up problem (exit 2): the message says exactly what to fetch or set.
+    """
+
+    exit_code = ExitCode.USAGE
 
 
 class InternalError(CiHelmError):

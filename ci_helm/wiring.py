@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ci_helm.engine.base import Engine
 from ci_helm.engine.helm_home import HelmHome
 
-__all__ = ["engine_from_settings", "helm_home_from_settings"]
+if TYPE_CHECKING:
+    from ci_helm.adapters.git import GitCli
+
+__all__ = ["engine_from_settings", "git_repo", "helm_home_from_settings"]
 
 
 class _SettingsLike(Protocol):
@@ -48,3 +52,10 @@ def engine_from_settings(
 
     workers = settings.get("render-workers")
     return IsolatedEngine(home, timeout=timeout, workers=int(workers) if workers else None)
+
+
+def git_repo(cwd: Path, environ: Mapping[str, str] | None = None) -> GitCli:
+    """The git repository around ``cwd`` (change detection, version history)."""
+    from ci_helm.adapters.git import GitCli
+
+    return GitCli.discover(cwd, env=environ)

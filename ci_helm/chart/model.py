@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
+
+_TEST_HOOK = re.compile(r"""["']?helm\.sh/hook["']?\s*:\s*["']?[a-z,\s-]*\btest(-success|-failure)?\b""")
 
 __all__ = ["Chart", "ChartFile", "ChartMetadata", "Dependency", "Maintainer", "TemplateEngine"]
 
@@ -55,11 +58,23 @@ class ChartMetadata:
     dependencies: tuple[Dependency, ...] = ()
     deprecated: bool = False
     annotations: dict[str, str] = field(default_factory=dict)
+    condition: str | None = None  # legacy top-level field (Helm 2)
+    tags: str | None = None  # legacy top-level field (Helm 2)
     raw: dict[str, Any] = field(default_factory=dict)
+    # Chart.yaml as Helm holds it: known fields only, Go types, omitempty applied, in
+    # Helm's struct order (``show chart`` prints this, sorted).
+    document: dict[str, Any] = field(default_factory=dict)
 
     @property
     def is_library(self) -> bool:
         return self.type == "library"
+
+    @property
+    def effective_type(self) -> str | None:
+        """The declared type, ``application`` for a v2 chart that declares none, None for v1."""
+        if self.type:
+            return self.type
+        return "application" if self.api_version == "v2" else None
 
 
 @dataclass(frozen=True)
@@ -82,7 +97,9 @@ class Chart:
     source: Path  # the directory or .tgz it was loaded from
     values: dict[str, Any] = field(default_factory=dict)  # values.yaml, parsed
     values_text: str = ""  # values.yaml as written (comments feed `chart show`)
-    schema: dict[str, Any] | None = None  # values.schema.json
+    schema: dict[str, Any] | None = None  # values.schema.json, when it is a valid JSON object
+    schema_text: str | None = None  # values.schema.json as written (None: the chart has none)
+    schema_error: str | None = None  # why schema_text is not a usable schema (Helm fails at render)
     templates: list[ChartFile] = field(default_factory=list)  # templates/**
     crds: list[ChartFile] = field(default_factory=list)  # crds/**
     files: list[ChartFile] = field(default_factory=list)  # every other file (README, ci/, files/ ...)
@@ -90,6 +107,7 @@ class Chart:
     lock: dict[str, Any] | None = None  # Chart.lock / requirements.lock
     engine: TemplateEngine = "gotpl"
     parent: Chart | None = field(default=None, repr=False)
+    alias: str | None = None  # set on the copy of a subchart that a dependency alias renames
 
     @property
     def name(self) -> str:
@@ -98,6 +116,24 @@ class Chart:
     @property
     def version(self) -> str:
         return self.metadata.version
+
+    @property
+    def helm_files(self) -> list[ChartFile]:
+        """What Helm's ``.Files`` holds: crds/ and every other non-template file, in walk order."""
+        return sorted([*self.crds, *self.files], key=lambda f: f.name.split("/"))
+
+    @property
+    def effective_name(self) -> str:
+        """The name this chart has inside its parent: the dependency alias, else its name."""
+        return self.alias or self.name
+
+    @property
+    def test_templates(self) -> list[ChartFile]:
+        """Templates that define ``helm test`` hooks: under templates/tests/, or annotated
+        ``helm.sh/hook: test`` (or Helm 2's ``test-success`` / ``test-failure``)."""
+        return [
+            t for t in self.templates if t.name.startswith("templates/tests/") or _TEST_HOOK.search(t.text)
+        ]
 
     def file(self, name: str) -> ChartFile | None:
         for f in (*self.templates, *self.crds, *self.files):

@@ -112,6 +112,11 @@ def _go_parse_int64(text: str) -> int | None:
     return value if -(1 << 63) <= value < (1 << 63) else None
 
 
+def _wrap(context: str, err: Exception) -> Exception:
+    """Go's ``fmt.Errorf("%s: %w")``: a wrapped EOF is still EOF to ``errors.Is``."""
+    return err if err is _EOF else StrvalsError(f"{context}: {err}")
+
+
 def _set(data: dict[str, Any], key: str, value: Any) -> None:
     if key:
         data[key] = value
@@ -192,7 +197,7 @@ class _Parser:
     def _key_list(self, data: dict[str, Any], k: str, level: int) -> Err:
         index, err = self.key_index()
         if err is not None:
-            return StrvalsError(f"error parsing index: {err}")
+            return _wrap("error parsing index", err)
         lst = _existing_list(data, k)
         lst, err = self.list_item(lst, index, level)
         _set(data, k, lst)
@@ -276,7 +281,7 @@ class _Parser:
     def _item_list(self, lst: list[Any], i: int, level: int) -> tuple[list[Any], Err]:
         nxt, err = self.key_index()
         if err is not None:
-            return lst, StrvalsError(f"error parsing index: {err}")
+            return lst, _wrap("error parsing index", err)
         current: list[Any] = []
         if len(lst) > i and lst[i] is not None:
             if not isinstance(lst[i], list):

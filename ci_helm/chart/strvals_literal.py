@@ -22,6 +22,7 @@ from ci_helm.chart.strvals import (
     _Scanner,
     _set,
     _set_index,
+    _wrap,
 )
 
 __all__ = ["parse_literal_into"]
@@ -70,7 +71,7 @@ class _LiteralParser:
             return err
         index, err = self.key_index()
         if err is not None:
-            return StrvalsError(f"error parsing index: {err}")
+            return _wrap("error parsing index", err)
         lst = _existing_list(data, k)
         lst, err = self.list_item(lst, index, level)
         _set(data, k, lst)
@@ -113,7 +114,7 @@ class _LiteralParser:
             return _set_index(lst, i, inner)
         nxt, err = self.key_index()
         if err is not None:
-            return lst, StrvalsError(f"error parsing index: {err}")
+            return lst, _wrap("error parsing index", err)
         current: list[Any] = []
         if len(lst) > i and lst[i] is not None:
             if not isinstance(lst[i], list):

@@ -16,6 +16,10 @@ GLOBAL_SETTINGS = declare(
     Setting("debug", "show tracebacks and engine debug output", kind="bool", default=False),
     Setting("quiet", "print only results, no progress", kind="bool", default=False, short="-q"),
     Setting("color", "colour output", default="auto", choices=("auto", "always", "never")),
+    Setting(
+        "ct-config",
+        "a chart-testing ct.yaml to read (default: $CT_CONFIG_DIR/ct.yaml or ./ct.yaml when present)",
+    ),
 )
 
 ENGINE_SETTINGS = declare(

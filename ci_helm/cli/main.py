@@ -17,6 +17,7 @@ import ci_helm
 import ci_helm.cli.commands
 from ci_helm.cli.common import GLOBAL_SETTINGS
 from ci_helm.cli.context import Context, Output
+from ci_helm.ctcompat import load_ct_config
 from ci_helm.errors import CiHelmError, ConfigError, ExitCode, UsageError
 from ci_helm.settings import REGISTRY, Setting, Settings, add_flags, resolve
 from ci_helm.yamlio import read_yaml_file
@@ -89,14 +90,25 @@ def load_config_file(
     return data, str(path)
 
 
-def _resolve(args: argparse.Namespace, environ: Mapping[str, str], cwd: Path) -> Settings:
+def _resolve(args: argparse.Namespace, environ: Mapping[str, str], cwd: Path) -> tuple[Settings, list[str]]:
+    """Resolved settings, plus warnings about chart-testing keys ci-helm ignores."""
     flags = vars(args)
     file_data, file_name = load_config_file(flags, environ, cwd)
     declared: tuple[Setting, ...] = GLOBAL_SETTINGS + tuple(getattr(args, "settings", ()))
     if getattr(args, "all_settings", False):
         declared = tuple(REGISTRY.values())
     unique = {s.name: s for s in declared}
-    return resolve(unique.values(), flags=flags, environ=environ, file_data=file_data, file_name=file_name)
+    ct_path = flags.get("ct_config") or environ.get("CI_HELM_CT_CONFIG") or file_data.get("ct-config")
+    ct = load_ct_config(ct_path, environ, cwd, known=REGISTRY)
+    settings = resolve(
+        ct.with_aliases(unique.values()),
+        flags=flags,
+        environ=environ,
+        file_data=ct.merged(file_data),
+        file_name=file_name,
+    )
+    ct.relabel(settings, file_data)
+    return settings, ct.notes()
 
 
 def _output(settings: Settings, stream: Any) -> Output:
@@ -117,8 +129,10 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     try:
         args = build_parser().parse_args(argv)
         cwd = Path.cwd()
-        settings = _resolve(args, environ, cwd)
+        settings, notes = _resolve(args, environ, cwd)
         ctx = Context(settings=settings, out=_output(settings, sys.stdout), environ=environ, cwd=cwd)
+        for note in notes:
+            ctx.out.warn(note)
         if getattr(args, "print_config", False):
             return print_config(ctx)
         handler: Handler = args.handler

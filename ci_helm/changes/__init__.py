@@ -1,0 +1,28 @@
+"""Change detection: which charts a change touches (``ci-helm list-changed``, ``lint --changed``).
+
+Pure over a :class:`GitRepo` Protocol; ``ci_helm.adapters.git.GitCli`` is the real one.
+"""
+
+from ci_helm.changes.detect import (
+    Base,
+    ChangedChart,
+    ChangeOptions,
+    ChangeSet,
+    detect,
+    resolve_base,
+    versions_at,
+)
+from ci_helm.changes.repo import WORKTREE, FileChange, GitRepo
+
+__all__ = [
+    "WORKTREE",
+    "Base",
+    "ChangeOptions",
+    "ChangeSet",
+    "ChangedChart",
+    "FileChange",
+    "GitRepo",
+    "detect",
+    "resolve_base",
+    "versions_at",
+]

@@ -1,0 +1,208 @@
+""".helmignore with Helm's exact semantics (``pkg/ignore``), including its quirks.
+
+Rules are Go ``filepath.Match`` globs, evaluated in order, first match wins:
+``/x`` anchors at the chart root, a pattern with a ``/`` matches the whole relative
+path, any other pattern matches the base name; a trailing ``/`` matches directories
+only (an ignored directory skips everything under it); ``**`` is rejected. A negated
+rule (``!x``) ignores every path it does *not* match -- Helm's real behaviour, which
+differs from .gitignore, and the one we must reproduce to load the same files as
+``helm package``. ``templates/.?*`` (dotfiles in templates/) is always ignored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ci_helm.errors import ChartError
+
+__all__ = ["BadPattern", "IgnoreRules", "go_match", "parse_rules"]
+
+HELMIGNORE = ".helmignore"
+DEFAULT_RULES = ("templates/.?*",)
+
+
+class BadPattern(ValueError):
+    """Go's filepath.ErrBadPattern."""
+
+
+@dataclass(frozen=True)
+class _Rule:
+    raw: str
+    pattern: str
+    negate: bool
+    must_dir: bool
+    anchored: bool
+    structural: bool
+
+    def matches(self, path: str) -> bool:
+        name = path if (self.anchored or self.structural) else path.rsplit("/", 1)[-1]
+        try:
+            return go_match(self.pattern, name)
+        except BadPattern:
+            return False
+
+
+@dataclass(frozen=True)
+class IgnoreRules:
+    rules: tuple[_Rule, ...] = ()
+
+    def ignored(self, path: str, *, is_dir: bool) -> bool:
+        """Helm's ``Rules.Ignore`` for a slash-separated path relative to the chart root."""
+        if path in ("", ".", "./"):
+            return False
+        for rule in self.rules:
+            if rule.negate:
+                if rule.must_dir and not is_dir:
+                    return True
+                if not rule.matches(path):
+                    return True
+                continue
+            if rule.must_dir and not is_dir:
+                continue
+            if rule.matches(path):
+                return True
+        return False
+
+
+def parse_rules(text: str, *, source: str = HELMIGNORE, defaults: bool = True) -> IgnoreRules:
+    """Parse a .helmignore file; a bad pattern is a ChartError naming the line."""
+    rules: list[_Rule] = []
+    for number, line in enumerate(text.removeprefix("\ufeff").splitlines(), start=1):
+        try:
+            rule = _parse_rule(line)
+        except BadPattern as exc:
+            raise ChartError(
+                f"bad .helmignore pattern {line.strip()!r}: {exc}", path=source, line=number
+            ) from None
+        if rule is not None:
+            rules.append(rule)
+    if defaults:
+        rules.extend(r for r in map(_parse_rule, DEFAULT_RULES) if r is not None)
+    return IgnoreRules(tuple(rules))
+
+
+def _parse_rule(line: str) -> _Rule | None:
+    rule = line.strip()
+    if not rule or rule.startswith("#"):
+        return None
+    if "**" in rule:
+        raise BadPattern("double-star (**) syntax is not supported")
+    go_match(rule, "abc")  # compiles the pattern: raises BadPattern like Helm
+    raw, negate = rule, rule.startswith("!")
+    rule = rule[1:] if negate else rule
+    must_dir = rule.endswith("/")
+    rule = rule[:-1] if must_dir else rule
+    anchored = rule.startswith("/")
+    rule = rule[1:] if anchored else rule
+    return _Rule(raw, rule, negate, must_dir, anchored, "/" in rule)
+
+
+def go_match(pattern: str, name: str) -> bool:
+    """Go's ``path/filepath.Match`` on Unix (``*`` and ``?`` never match ``/``)."""
+    while pattern:
+        star, chunk, pattern = _scan_chunk(pattern)
+        if star and not chunk:
+            return "/" not in name
+        rest, ok = _match_chunk(chunk, name)
+        if ok and (not rest or pattern):
+            name = rest
+            continue
+        skipped = _match_after_star(chunk, name, pattern) if star else None
+        if skipped is not None:
+            name = skipped
+            continue
+        while pattern:  # a failed match still validates the rest of the pattern
+            _, chunk, pattern = _scan_chunk(pattern)
+            _match_chunk(chunk, "")
+        return False
+    return not name
+
+
+def _match_after_star(chunk: str, name: str, pattern: str) -> str | None:
+    i = 0
+    while i < len(name) and name[i] != "/":
+        rest, ok = _match_chunk(chunk, name[i + 1 :])
+        if ok and not (not pattern and rest):
+            return rest
+        i += 1
+    return None
+
+
+def _scan_chunk(pattern: str) -> tuple[bool, str, str]:
+    star = False
+    while pattern.startswith("*"):
+        pattern, star = pattern[1:], True
+    in_range, i = False, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            if i + 1 < len(pattern):
+                i += 1
+        elif ch == "[":
+            in_range = True
+        elif ch == "]":
+            in_range = False
+        elif ch == "*" and not in_range:
+            break
+        i += 1
+    return star, pattern[:i], pattern[i:]
+
+
+def _match_chunk(chunk: str, s: str) -> tuple[str, bool]:
+    failed = False
+    while chunk:
+        if not failed and not s:
+            failed = True
+        head = chunk[0]
+        if head == "[":
+            r = ""
+            if not failed:
+                r, s = s[0], s[1:]
+            chunk, matched = _match_class(chunk[1:], r)
+            failed = failed or not matched
+        elif head == "?":
+            if not failed:
+                failed = s[0] == "/"
+                s = s[1:]
+            chunk = chunk[1:]
+        else:
+            if head == "\\":
+                chunk = chunk[1:]
+                if not chunk:
+                    raise BadPattern("syntax error in pattern")
+            if not failed:
+                failed = chunk[0] != s[0]
+                s = s[1:]
+            chunk = chunk[1:]
+    return ("", False) if failed else (s, True)
+
+
+def _match_class(chunk: str, r: str) -> tuple[str, bool]:
+    negated = chunk.startswith("^")
+    chunk = chunk[1:] if negated else chunk
+    matched, count = False, 0
+    while True:
+        if chunk.startswith("]") and count > 0:
+            chunk = chunk[1:]
+            break
+        lo, chunk = _get_escaped(chunk)
+        hi = lo
+        if chunk[0] == "-":
+            hi, chunk = _get_escaped(chunk[1:])
+        if r and lo <= r <= hi:
+            matched = True
+        count += 1
+    return chunk, matched != negated
+
+
+def _get_escaped(chunk: str) -> tuple[str, str]:
+    if not chunk or chunk[0] in "-]":
+        raise BadPattern("syntax error in pattern")
+    if chunk[0] == "\\":
+        chunk = chunk[1:]
+        if not chunk:
+            raise BadPattern("syntax error in pattern")
+    rune, rest = chunk[0], chunk[1:]
+    if not rest:
+        raise BadPattern("syntax error in pattern")
+    return rune, rest

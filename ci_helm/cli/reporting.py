@@ -1,0 +1,113 @@
+"""Where reports go: the main ``--format`` to stdout, ``--report FORMAT=PATH`` files, and GitHub.
+
+Commands that produce a :class:`~ci_helm.model.results.RunReport` (lint, test, ...) add
+``REPORT_SETTINGS`` to theirs, call :func:`report_targets` before doing any work (so a bad
+``--report`` fails fast) and :func:`emit_reports` at the end. Inside GitHub Actions the
+problems are annotated (on stderr, so stdout stays clean for ``--format json``) and a
+Markdown summary is appended to ``$GITHUB_STEP_SUMMARY`` without being asked.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import ci_helm
+from ci_helm.cli.context import Context
+from ci_helm.errors import UsageError
+from ci_helm.model.results import RunReport
+from ci_helm.report import FORMATS, RenderOptions, render
+from ci_helm.report.github import annotation_lines, step_summary
+from ci_helm.settings import Setting, declare
+
+__all__ = ["REPORT_SETTINGS", "ReportTarget", "emit_reports", "report_targets", "write_atomic"]
+
+REPORT_SETTINGS = declare(
+    Setting(
+        "report",
+        f"also write a report file, FORMAT=PATH (repeatable; FORMAT one of {', '.join(FORMATS)})",
+        kind="list",
+        default=[],
+    ),
+    Setting(
+        "github-annotations",
+        "inside GitHub Actions, annotate problems and append a summary to $GITHUB_STEP_SUMMARY",
+        kind="bool",
+        default=True,
+    ),
+)
+
+ReportTarget = tuple[str, Path]
+
+
+def report_targets(ctx: Context, values: Sequence[str] | None = None) -> list[ReportTarget]:
+    """Parse ``FORMAT=PATH`` items (paths relative to the current directory)."""
+    items = list(ctx.settings.get("report") or []) if values is None else list(values)
+    targets: list[ReportTarget] = []
+    for item in items:
+        fmt, sep, path = item.partition("=")
+        fmt = fmt.strip()
+        if not sep or not path.strip():
+            raise UsageError(f"--report {item!r}: expected FORMAT=PATH, e.g. junit=reports/lint.xml")
+        if fmt not in FORMATS:
+            raise UsageError(f"--report {item!r}: unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+        targets.append((fmt, ctx.cwd / path.strip()))
+    return targets
+
+
+def emit_reports(
+    report: RunReport,
+    ctx: Context,
+    report_args: Sequence[str] | None = None,
+    *,
+    rules: Mapping[str, str] | None = None,
+) -> None:
+    """Print the report in ``--format``, write every ``--report`` file, and feed GitHub Actions.
+
+    ``rules`` maps rule ids to their documentation (the lint rule docstrings) for SARIF.
+    """
+    options = RenderOptions(color=ctx.out.color, rules=dict(rules or {}), tool_version=ci_helm.__version__)
+    targets = report_targets(ctx, report_args)
+    ctx.out.write(
+        render(ctx.format, report, options if ctx.format == "text" else replace(options, color=False))
+    )
+    for fmt, path in targets:
+        write_atomic(path, render(fmt, report, replace(options, color=False)))
+        ctx.out.info(f"wrote {fmt} report to {path}")
+    if ctx.in_github_actions and ctx.settings.get("github-annotations", True):
+        _feed_github(report, ctx)
+
+
+def _feed_github(report: RunReport, ctx: Context) -> None:
+    if ctx.format != "github":  # the github format already carries its annotations
+        ctx.out.stderr.write(annotation_lines(report))
+        ctx.out.stderr.flush()
+    summary = ctx.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        try:
+            with open(summary, "a", encoding="utf-8") as fh:
+                fh.write(step_summary(report))
+        except OSError as exc:
+            ctx.out.warn(f"cannot append to GITHUB_STEP_SUMMARY {summary}: {exc.strerror or exc}")
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a whole file or nothing: a temporary file beside it, then an atomic rename."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        raise UsageError(f"cannot write report: {exc.strerror or exc}", path=path) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a report is meant to be read by the CI server
+        os.replace(tmp, path)
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise UsageError(f"cannot write report: {exc.strerror or exc}", path=path) from None
+        raise

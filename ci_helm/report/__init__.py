@@ -1,0 +1,35 @@
+"""Reporters: pure functions from a :class:`~ci_helm.model.results.RunReport` to a string.
+
+``render(fmt, report, options)`` picks one; the CLI (``ci_helm.cli.reporting``) decides
+where each goes (stdout, ``--report FORMAT=PATH`` files, the GitHub step summary).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ci_helm.model.results import RunReport
+from ci_helm.report import codequality, github, json_report, junit, sarif, text
+from ci_helm.report.common import RenderOptions
+
+__all__ = ["FORMATS", "RenderOptions", "render"]
+
+Renderer = Callable[[RunReport, RenderOptions], str]
+
+_RENDERERS: dict[str, Renderer] = {
+    "text": text.render,
+    "json": json_report.render,
+    "junit": junit.render,
+    "sarif": sarif.render,
+    "github": github.render,
+    "codequality": codequality.render,
+}
+FORMATS = tuple(_RENDERERS)
+
+
+def render(fmt: str, report: RunReport, options: RenderOptions | None = None) -> str:
+    try:
+        renderer = _RENDERERS[fmt]
+    except KeyError:
+        raise ValueError(f"unknown report format {fmt!r} (one of {', '.join(FORMATS)})") from None
+    return renderer(report, options or RenderOptions())
