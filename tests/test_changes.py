@@ -291,3 +291,15 @@ def test_not_a_repository(tmp_path: Path) -> None:
 )
 def test_helmignore_follows_helm(rules: str, path: str, ignored: bool) -> None:
     assert HelmIgnore.parse(rules).ignores(path) is ignored
+
+
+def test_chart_at_the_repository_root(tmp_path: Path) -> None:
+    repo = Repo.create(tmp_path, {"Chart.yaml": chart_yaml("root", "1.0.0"), "templates/a.yaml": "a: 1\n"})
+    repo.branch("feature")
+    repo.write("templates/a.yaml", "a: 2\n")
+    repo.write(".github/charts/ci-fixture/Chart.yaml", chart_yaml("fixture"))
+    repo.commit("root change")
+    result = detect(GitCli(repo.path), ChangeOptions())
+    assert [(c.path, c.name, c.files) for c in result.charts] == [
+        (".", "root", (".github/charts/ci-fixture/Chart.yaml", "templates/a.yaml"))
+    ]

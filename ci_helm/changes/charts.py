@@ -46,10 +46,15 @@ def relative_to(path: str, folder: str) -> str:
     return path if folder == ROOT else path[len(folder) + 1 :]
 
 
+def _hidden(path: str) -> bool:
+    """Charts in hidden folders (``.github/``, ``.git/``) are not the repository's charts."""
+    return any(part.startswith(".") for part in path.split("/")[:-1])
+
+
 def find_charts(files: Iterable[str]) -> list[str]:
     """Top-level chart folders among ``files``: those with a Chart.yaml and no chart above them."""
     folders = sorted(
-        {_parent_of(f) for f in files if posixpath.basename(f) == "Chart.yaml"},
+        {_parent_of(f) for f in files if posixpath.basename(f) == "Chart.yaml" and not _hidden(f)},
         key=lambda d: (0 if d == ROOT else d.count("/") + 1, d),
     )
     top: list[str] = []

@@ -27,7 +27,16 @@ from ci_helm.changes.repo import FileChange, GitRepo
 from ci_helm.errors import GitError
 from ci_helm.model.semver import SemverError, Version
 
-__all__ = ["Base", "ChangeOptions", "ChangeSet", "ChangedChart", "detect", "resolve_base", "versions_at"]
+__all__ = [
+    "Base",
+    "ChangeOptions",
+    "ChangeSet",
+    "ChangedChart",
+    "base_versions",
+    "detect",
+    "resolve_base",
+    "versions_at",
+]
 
 Status = Literal["added", "modified", "removed"]
 CHECKOUT_HINT = "in GitHub Actions: actions/checkout with `fetch-depth: 0`"
@@ -227,3 +236,11 @@ def versions_at(repo: GitRepo, rev: str, charts: list[str]) -> dict[str, str | N
         return repo.read(rev, path)
 
     return {c: (i.version if (i := read_chart_info(c, reader)) else None) for c in charts}
+
+
+def base_versions(
+    repo: GitRepo, options: ChangeOptions, charts: list[str]
+) -> tuple[Base, dict[str, str | None]]:
+    """The version each chart had on the merge-base (``None``: new chart), for version-increment checks."""
+    base = resolve_base(repo, options)
+    return base, versions_at(repo, base.commit, charts)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from ci_helm.changes import ChangeOptions, ChangeSet, detect
+from ci_helm.changes import Base, ChangeOptions, ChangeSet, base_versions, detect
 from ci_helm.changes.charts import is_excluded
 from ci_helm.cli.context import Context
 from ci_helm.errors import UsageError
@@ -27,6 +27,7 @@ __all__ = [
     "detect_changes",
     "find_all_charts",
     "select_charts",
+    "versions_on_base",
 ]
 
 CHANGE_SETTINGS = declare(
@@ -169,3 +170,17 @@ def select_charts(
     changes, root = detect_changes(ctx)
     charts = [Path(to_cwd(ctx, root, c.path)) for c in changes.listed()]
     return ChartSelection(charts, "changed", changes)
+
+
+def versions_on_base(ctx: Context, charts: Sequence[Path]) -> tuple[Base, dict[Path, str | None]]:
+    """Each chart's Chart.yaml version on the merge-base with the target (``None``: a new chart).
+
+    For lint's version-increment rule when charts were named or taken with ``--all``; in
+    ``--changed`` mode ``ChartSelection.changes`` already carries ``base_version``.
+    """
+    from ci_helm.wiring import git_repo
+
+    repo = git_repo(ctx.cwd, ctx.environ)
+    in_repo = {chart: _to_repo(ctx.cwd, repo.root, str(chart)) for chart in charts}
+    base, versions = base_versions(repo, change_options(ctx, repo.root), list(in_repo.values()))
+    return base, {chart: versions[rel] for chart, rel in in_repo.items()}
