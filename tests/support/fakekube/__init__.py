@@ -11,6 +11,7 @@ status (``make_ready``), or opt in to ``kubelet.auto_ready``.
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 from typing import Any
 
@@ -20,19 +21,30 @@ from .kubelet import Kubelet, PodRule
 from .readiness import ready_status
 from .server import FakeApiServer, serve
 from .store import ApiError, Store
+from .tls import self_signed, server_context
 
 __all__ = ["ApiError", "FakeKube", "PodRule", "ready_status"]
 
 
 class FakeKube:
-    def __init__(self, *, tokens: set[str] | None = None, namespace_delete_delay: float = 0.2) -> None:
+    def __init__(
+        self, *, tokens: set[str] | None = None, tls: bool | None = None, namespace_delete_delay: float = 0.2
+    ) -> None:
+        """``tokens``: accepted bearer tokens (none = no authentication). ``tls`` defaults to on
+        when tokens are set: client-go sends no credentials over plain HTTP."""
         self.store = Store(namespace_delete_delay=namespace_delete_delay)
         self.kubelet = Kubelet(self.store)
         self.tokens: set[str] = set(tokens or ())
+        self.tls = bool(tokens) if tls is None else tls
+        self.ca_file: Path | None = None
         self._server: FakeApiServer | None = None
 
     def start(self) -> FakeKube:
-        self._server, _ = serve(self.store, self.tokens)
+        context = None
+        if self.tls:
+            self.ca_file, key = self_signed()
+            context = server_context(self.ca_file, key)
+        self._server, _ = serve(self.store, self.tokens, context)
         return self
 
     def stop(self) -> None:
@@ -40,6 +52,7 @@ class FakeKube:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+            self._server.close_connections()
             self._server = None
 
     def __enter__(self) -> FakeKube:
@@ -52,7 +65,7 @@ class FakeKube:
     def url(self) -> str:
         assert self._server is not None, "FakeKube not started"
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{'https' if self.tls else 'http'}://{host}:{port}"
 
     @property
     def requests(self) -> list[tuple[str, str]]:
@@ -69,11 +82,17 @@ class FakeKube:
         return {
             "apiVersion": "v1",
             "kind": "Config",
-            "clusters": [{"name": "fakekube", "cluster": {"server": self.url}}],
+            "clusters": [{"name": "fakekube", "cluster": self._cluster_entry()}],
             "users": [{"name": "tester", "user": user}],
             "contexts": [{"name": context, "context": ctx}],
             "current-context": context,
         }
+
+    def _cluster_entry(self) -> dict[str, Any]:
+        entry: dict[str, Any] = {"server": self.url}
+        if self.ca_file is not None:
+            entry["certificate-authority-data"] = base64.b64encode(self.ca_file.read_bytes()).decode()
+        return entry
 
     def write_kubeconfig(self, path: Path, **kwargs: Any) -> Path:
         path.write_text(yaml.safe_dump(self.kubeconfig(**kwargs)))

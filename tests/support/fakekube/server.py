@@ -9,6 +9,8 @@ from __future__ import annotations
 import contextlib
 import copy
 import json
+import socket
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -44,16 +46,34 @@ class FakeApiServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, store: Store, tokens: set[str]) -> None:
+    def __init__(self, store: Store, tokens: set[str], tls: ssl.SSLContext | None = None) -> None:
         super().__init__(("127.0.0.1", 0), Handler)
+        if tls is not None:
+            self.socket = tls.wrap_socket(self.socket, server_side=True)
         self.store = store
         self.tokens = tokens
         self.requests: list[tuple[str, str]] = []
+        self.connections: set[socket.socket] = set()
+
+    def close_connections(self) -> None:
+        """Drop kept-alive client connections too: a stopped server must look down."""
+        for conn in list(self.connections):
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
 
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: FakeApiServer
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.connections.add(self.connection)
+
+    def finish(self) -> None:
+        self.server.connections.discard(self.connection)
+        with contextlib.suppress(OSError):
+            super().finish()
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet: tests read server.requests
         pass
@@ -483,8 +503,10 @@ def _with_replicas(current: Obj, replicas: int) -> Obj:
     return current
 
 
-def serve(store: Store, tokens: set[str]) -> tuple[FakeApiServer, threading.Thread]:
-    server = FakeApiServer(store, tokens)
+def serve(
+    store: Store, tokens: set[str], tls: ssl.SSLContext | None = None
+) -> tuple[FakeApiServer, threading.Thread]:
+    server = FakeApiServer(store, tokens, tls)
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="fakekube", daemon=True
     )
