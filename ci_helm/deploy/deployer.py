@@ -128,9 +128,9 @@ class Deployer:
             if history and previous is not None and request.rollback_on_failure:
                 engine.rollback(name, previous.revision, wait=opts.wait, timeout=opts.timeout)
                 rolled_back = previous.revision
-            raise DeployFailed(
-                _failure_message(exc.message, details, rolled_back), details, rolled_back
-            ) from None
+            action = "upgrade" if history else "install"
+            message = _failure_message(f'{action} of "{name}" failed', exc.message, details, rolled_back)
+            raise DeployFailed(message, details, rolled_back) from None
 
     def _diagnose(self, name: str) -> list[ObjectState]:
         if self.cluster is None:
@@ -175,10 +175,22 @@ class Deployer:
         return DeployOutcome(name, "dry-run", None, diff)
 
 
-def _failure_message(reason: str, details: list[ObjectState], rolled_back: int | None) -> str:
-    parts = [reason]
+_WAIT_FAILURES = ("context deadline exceeded", "not ready", "timed out")
+
+
+def _failure_message(what: str, reason: str, details: list[ObjectState], rolled_back: int | None) -> str:
+    """``upgrade of "x" failed: Deployment/web not ready: ...; rolled back to revision 2``.
+
+    When objects are unready, Helm's own wait message ("resource ... not ready. status:
+    InProgress ... context deadline exceeded") says less than the diagnosis and is dropped.
+    """
+    parts = [what]
     if details:
-        parts.append(details[0].describe() + (f" (and {len(details) - 1} more)" if len(details) > 1 else ""))
-    if rolled_back is not None:
-        parts.append(f"rolled back to revision {rolled_back}")
-    return "; ".join(parts)
+        more = f" (and {len(details) - 1} more unready)" if len(details) > 1 else ""
+        parts.append(details[0].describe() + more)
+        if not any(marker in reason for marker in _WAIT_FAILURES):
+            parts.append(reason)
+    else:
+        parts.append(reason.split(": ", 1)[1] if reason.startswith('release "') else reason)
+    text = ": ".join(parts)
+    return text + (f"; rolled back to revision {rolled_back}" if rolled_back is not None else "")

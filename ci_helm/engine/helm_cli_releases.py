@@ -59,7 +59,8 @@ class HelmCliReleases:
             args += ["--timeout", f"{int(opts.timeout)}s"]
             args += ["--wait=watcher"] if opts.wait and not opts.dry_run else []
             args += ["--dry-run=client"] if opts.dry_run else []
-            args += ["--create-namespace"] if opts.create_namespace and verb == "install" else []
+            if verb == "install":  # client-side apply, as the embedded engine (see releases.py)
+                args += ["--server-side=false"] + (["--create-namespace"] if opts.create_namespace else [])
             if verb == "upgrade":
                 args += ["--force-conflicts"] if not opts.dry_run else []
                 args += ["--reuse-values"] if opts.reuse_values else []

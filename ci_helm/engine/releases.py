@@ -19,6 +19,7 @@ from typing import Any, Protocol, TypeVar
 
 from ci_helm.engine.helm_home import HelmHome
 from ci_helm.engine.release_errors import translate_release_error
+from ci_helm.errors import ReleaseError
 
 __all__ = [
     "ApplyOptions",
@@ -174,45 +175,42 @@ class HelmPythonReleases:
     def check_reachable(self) -> None:
         self._call(lambda c: c.check_reachable())
 
+    # Through the SDK's full option set rather than Config.install/upgrade, which do not expose
+    # the apply method. Helm's server-side apply names its field manager after the process
+    # ("python" here, "helm" for the CLI), so fields one applied conflict for the other:
+    # - installs use client-side apply, and Helm keeps a release's method on upgrade
+    #   ("auto"), so a plain `helm upgrade` of a release ci-helm made just works;
+    # - upgrades force conflicts, so ci-helm can upgrade a release the helm CLI applied.
     def install(self, chart: Path, name: str, values: Mapping[str, Any], opts: ApplyOptions) -> Release:
-        def run(config: Any) -> Any:
-            return config.install(
-                os.fspath(chart),
-                name,
-                dict(values),
-                timeout=int(opts.timeout),
-                wait="watcher" if opts.wait else None,
-                dry_run="client" if opts.dry_run else None,
-                create_namespace=opts.create_namespace,
-                description=opts.description,
-                labels=dict(opts.labels) or None,
-            )
-
-        return Release.from_helm(self._call(run, name))
+        options = {**_apply_options(opts), "create_namespace": opts.create_namespace or None}
+        options["server_side_apply"] = False
+        return self._native_apply("helm_install", chart, name, values, options)
 
     def upgrade(self, chart: Path, name: str, values: Mapping[str, Any], opts: ApplyOptions) -> Release:
-        # Through the SDK's option set rather than Config.upgrade, for force_conflicts: Helm's
-        # server-side apply names its field manager after the process, so without it an
-        # upgrade of a release the helm CLI made conflicts on every field it changes.
-        options = {
-            "timeout_seconds": int(opts.timeout),
-            "wait": "watcher" if opts.wait else None,
-            "dry_run": "client" if opts.dry_run else None,
-            "reuse_values": opts.reuse_values or None,
-            "reset_values": opts.reset_values or None,
-            "description": opts.description,
-            "labels": dict(opts.labels) or None,
-            "force_conflicts": True,
-        }
+        options = {**_apply_options(opts), "reuse_values": opts.reuse_values or None}
+        options["reset_values"] = opts.reset_values or None
+        if not opts.dry_run and self._apply_method(name) == "ssa":
+            options["force_conflicts"] = True  # only valid with server-side apply
+        return self._native_apply("helm_upgrade", chart, name, values, options)
 
+    def _apply_method(self, name: str) -> str:
+        """``ssa`` or ``csa``: how the release's latest revision was applied."""
+        try:
+            return str(self._call(lambda c: c.get_metadata(name), name).get("applyMethod") or "")
+        except ReleaseError:
+            return ""  # no release yet: Helm reports that itself
+
+    def _native_apply(
+        self, function: str, chart: Path, name: str, values: Mapping[str, Any], options: Mapping[str, Any]
+    ) -> Release:
         def run(config: Any) -> Any:
             from helm_python import _native
 
             payload = _native.call_string(
-                "helm_upgrade",
+                function,
                 config._raw(),
-                _native.HANDLE(0),
-                _native.HANDLE(0),
+                _native.HANDLE(0),  # no cancellation context
+                _native.HANDLE(0),  # chart by path, not by loaded handle
                 os.fspath(chart),
                 name,
                 json.dumps(dict(values)),
@@ -256,13 +254,21 @@ class HelmPythonReleases:
         return dict(found or {})
 
     def test(self, name: str, *, timeout: float) -> TestRun:
-        from ci_helm.errors import ReleaseError
-
         try:
             result = self._call(lambda c: c.test(name, timeout=int(timeout), logs=True), name)
         except ReleaseError as exc:
             return TestRun(passed=False, logs="", message=exc.message)
         return TestRun(passed=True, logs=str(result.get("logs") or ""))
+
+
+def _apply_options(opts: ApplyOptions) -> dict[str, Any]:
+    return {
+        "timeout_seconds": int(opts.timeout),
+        "wait": "watcher" if opts.wait and not opts.dry_run else None,
+        "dry_run": "client" if opts.dry_run else None,
+        "description": opts.description,
+        "labels": dict(opts.labels) or None,
+    }
 
 
 def _with_description(config: Any, name: str, entry: Mapping[str, Any]) -> Release:

@@ -13,7 +13,7 @@ import contextlib
 import os
 import secrets
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,7 @@ class KubeCluster:
     fake: FakeKube | None = None
     _namespaces: list[str] = field(default_factory=list)
     _readier: AutoReadier | None = None
+    hold: Callable[[dict[str, Any]], bool] = lambda obj: False
 
     @property
     def is_fake(self) -> bool:
@@ -95,10 +96,13 @@ class KubeCluster:
             content_type="application/merge-patch+json",
         )
 
-    def auto_ready(self, on: bool = True) -> None:
-        """Make every new workload ready (and every pod run) without being asked."""
+    def auto_ready(self, on: bool = True, *, hold: Callable[[dict[str, Any]], bool] | None = None) -> None:
+        """Make every new workload ready (and every pod run) without being asked,
+        except objects ``hold`` returns True for (they stay unready, like a broken image)."""
+        self.hold = hold or (lambda obj: False)
         if self.fake is not None:
             self.fake.kubelet.auto_ready = on
+            self.fake.kubelet.hold = self.hold
             return
         if on and self._readier is None:
             self._readier = AutoReadier(self)
@@ -138,7 +142,8 @@ class AutoReadier(threading.Thread):
                 for item in resource.get().to_dict().get("items", []):
                     meta = item["metadata"]
                     key = (kind, meta.get("namespace", ""), meta["name"], meta.get("generation", 0))
-                    if meta.get("namespace") in self.cluster._namespaces and key not in self.done:
+                    wanted = meta.get("namespace") in self.cluster._namespaces and not self.cluster.hold(item)
+                    if wanted and key not in self.done:
                         self.done.add(key)
                         self._ready(kind, version, meta)
 

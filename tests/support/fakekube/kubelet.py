@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +37,8 @@ class Kubelet:
         self.delay = delay
         self.auto_ready = False
         self.pod_rules: list[PodRule] = []
+        # Objects for which this returns True are left unready (a broken image, say).
+        self.hold: Callable[[Obj], bool] = lambda obj: False
         store.listeners.append(self.observe)
 
     def observe(self, event: str, rtype: ResourceType, obj: Obj) -> None:
@@ -44,7 +47,7 @@ class Kubelet:
         if rtype.kind == "Pod":
             if event == "ADDED":
                 self._run_pod(rtype, obj)
-        elif self.auto_ready and _wants_status(rtype, obj):
+        elif self.auto_ready and _wants_status(rtype, obj) and not self.hold(obj):
             self._later(rtype, obj, ready_status(obj))
 
     def _run_pod(self, rtype: ResourceType, pod: Obj) -> None:
