@@ -11,6 +11,7 @@ import copy
 import json
 import socket
 import ssl
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -54,6 +55,13 @@ class FakeApiServer(ThreadingHTTPServer):
         self.tokens = tokens
         self.requests: list[tuple[str, str]] = []
         self.connections: set[socket.socket] = set()
+        self.errors: list[str] = []
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Clients that vanish mid-request (a killed pipeline) are normal; keep other errors for tests."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, (ConnectionError, TimeoutError)):
+            self.errors.append(repr(error))
 
     def close_connections(self) -> None:
         """Drop kept-alive client connections too: a stopped server must look down."""
