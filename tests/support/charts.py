@@ -64,8 +64,11 @@ spec:
   containers:
     - name: check
       image: busybox
-      command: ["wget", "{{ .Release.Name }}-web"]
+      command: ["sh", "-c", "{command}"]
 """
+
+# What each test pod does on a real cluster; on the fake, tests set the same outcome with pod rules.
+TEST_COMMANDS = {"ok": "echo connected", "bad": "echo connection refused; exit 1"}
 
 
 def write_chart(
@@ -86,7 +89,6 @@ def write_chart(
     if secret:
         (chart / "templates" / "secret.yaml").write_text(SECRET)
     for suffix in tests:
-        (chart / "templates" / "tests" / f"test-{suffix}.yaml").write_text(
-            TEST_POD.replace("{suffix}", suffix)
-        )
+        pod = TEST_POD.replace("{suffix}", suffix).replace("{command}", TEST_COMMANDS.get(suffix, "true"))
+        (chart / "templates" / "tests" / f"test-{suffix}.yaml").write_text(pod)
     return chart

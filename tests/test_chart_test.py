@@ -1,0 +1,123 @@
+"""``ci-helm test``: fresh namespace per chart x scenario, readiness, test hooks, clean-up, bundles."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import CliResult
+from tests.support.charts import write_chart
+from tests.support.fakekube import PodRule
+from tests.support.kube import KubeCluster
+
+pytestmark = pytest.mark.kube
+
+Run = Callable[..., CliResult]
+HOOK_RULES = [PodRule("-test-ok$", True, "connected\n"), PodRule("-test-bad$", False, "connection refused\n")]
+
+
+def _cluster(kube: KubeCluster, hold: Callable[[dict[str, Any]], bool] | None = None) -> None:
+    kube.auto_ready(hold=hold)
+    if kube.fake is not None:
+        kube.fake.kubelet.pod_rules = list(HOOK_RULES)
+
+
+def _test_namespaces(kube: KubeCluster) -> list[str]:
+    namespaces = kube.dynamic().resources.get(api_version="v1", kind="Namespace")
+    return [
+        n["metadata"]["name"]
+        for n in namespaces.get().to_dict()["items"]
+        if n["metadata"]["name"].startswith("ci-helm-")
+        and not n["metadata"]["name"].startswith("ci-helm-test-")
+    ]
+
+
+def _report(result: CliResult) -> dict[str, Any]:
+    return {c["name"]: c for c in json.loads(result.stdout)["charts"]}
+
+
+def test_passing_and_failing_test_hooks_in_parallel(run_cli: Run, kube: KubeCluster, tmp_path: Path) -> None:
+    _cluster(kube)
+    good = write_chart(tmp_path, "good", tests=("ok",))
+    bad = write_chart(tmp_path, "bad", tests=("ok", "bad"))
+    (good / "ci").mkdir()
+    (good / "ci" / "small-values.yaml").write_text("replicaCount: 1\n")
+    (good / "ci" / "large-values.yaml").write_text("replicaCount: 3\n")
+    artifacts = tmp_path / "artifacts"
+    result = run_cli(
+        "test", str(good), str(bad), "--parallel", "3", "--artifacts", str(artifacts),
+        "--format", "json", "--kubeconfig", str(kube.kubeconfig), "--wait-timeout", "30",
+    )  # fmt: skip
+    assert result.exit_code == 1, result.stderr
+    charts = _report(result)
+    assert charts["good"]["ok"] is True
+    assert [c["check"] for c in charts["good"]["checks"]] == ["install (large)", "install (small)"]
+    if kube.fake is not None:
+        assert all("connected" in c["output"] for c in charts["good"]["checks"])
+    [failing] = charts["bad"]["checks"]
+    assert failing["status"] == "failed"
+    [problem] = failing["problems"]
+    assert problem["rule"] == "test-hooks" and "bad-test-bad" in problem["message"]
+    bundle = artifacts / "bad" / "default"
+    assert (bundle / "events.txt").is_file() and "kind: Deployment" in (bundle / "objects.yaml").read_text()
+    assert not (artifacts / "good").exists(), "a passing run leaves no bundle"
+    assert _test_namespaces(kube) == [], "every test namespace is removed, also after a failure"
+
+
+def test_install_failure_names_the_unready_object(run_cli: Run, kube: KubeCluster, tmp_path: Path) -> None:
+    _cluster(kube, hold=lambda obj: obj.get("kind") == "Deployment")
+    chart = write_chart(tmp_path, "stuck")
+    result = run_cli(
+        "test",
+        str(chart),
+        "--kubeconfig",
+        str(kube.kubeconfig),
+        "--wait-timeout",
+        "3",
+        "--artifacts",
+        str(tmp_path / "a"),
+    )
+    assert result.exit_code == 1
+    assert "install failed: Deployment/stuck-web not ready" in result.stdout
+    assert (tmp_path / "a" / "stuck" / "default" / "objects.yaml").is_file()
+    assert _test_namespaces(kube) == []
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+
+
+def test_upgrade_from_the_target_branch(run_cli: Run, kube: KubeCluster, tmp_path: Path) -> None:
+    _cluster(kube, hold=lambda obj: "broken" in json.dumps(obj.get("spec") or {}))
+    repo = tmp_path / "repo"
+    chart = write_chart(repo / "charts", "shop", "0.1.0")
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "shop 0.1.0")
+    _git(repo, "checkout", "-qb", "feature")
+    (chart / "Chart.yaml").write_text((chart / "Chart.yaml").read_text().replace("0.1.0", "0.2.0"))
+    (chart / "values.yaml").write_text(
+        (chart / "values.yaml").read_text().replace("message: hello", "message: hi")
+    )
+    _git(repo, "commit", "-qam", "shop 0.2.0")
+    flags = ("--kubeconfig", str(kube.kubeconfig), "--wait-timeout", "30", "--format", "json")
+    good = run_cli("test", "charts/shop", "--upgrade", *flags, cwd=repo)
+    assert good.exit_code == 0, good.stdout + good.stderr
+
+    (chart / "values.yaml").write_text((chart / "values.yaml").read_text().replace("nginx:1.27", "broken:2"))
+    _git(repo, "commit", "-qam", "shop 0.2.0 with a broken image")
+    broken = run_cli(
+        "test", "charts/shop", "--upgrade", *flags[:2], "--wait-timeout", "3", "--format", "json", cwd=repo
+    )
+    assert broken.exit_code == 1
+    [problem] = _report(broken)["shop"]["checks"][0]["problems"]
+    assert problem["rule"] == "upgrade"
+    assert problem["message"].startswith(
+        "upgrade from the target branch's version failed: Deployment/shop-web not ready"
+    )
+    assert _test_namespaces(kube) == []
