@@ -121,3 +121,34 @@ def test_upgrade_from_the_target_branch(run_cli: Run, kube: KubeCluster, tmp_pat
         "upgrade from the target branch's version failed: Deployment/shop-web not ready"
     )
     assert _test_namespaces(kube) == []
+
+
+def test_interrupt_cleans_up(kube: KubeCluster, tmp_path: Path) -> None:
+    import os
+    import signal
+    import sys
+    import time
+
+    from tests.conftest import REPO_ROOT
+
+    _cluster(kube, hold=lambda obj: obj.get("kind") == "Deployment")
+    chart = write_chart(tmp_path, "slow")
+    argv = [sys.executable, "-m", "ci_helm", "test", str(chart), "--kubeconfig", str(kube.kubeconfig)]
+    run = subprocess.Popen(
+        [*argv, "--wait-timeout", "300"],
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not _test_namespaces(kube) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(1.0)  # let the install start waiting
+    started = time.monotonic()
+    run.send_signal(signal.SIGINT)
+    _, stderr = run.communicate(timeout=90)
+    assert run.returncode == 130, stderr
+    assert time.monotonic() - started < 60, "an interrupt does not wait for the 300s readiness timeout"
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    assert _test_namespaces(kube) == []

@@ -93,7 +93,15 @@ class ChartTester:
         self.timeout = timeout
         self.artifacts = artifacts
         self.live_namespaces: set[str] = set()  # for clean-up on interrupt
+        self._engines: list[ReleaseEngine] = []
         self._lock = threading.Lock()
+
+    def cancel(self) -> None:
+        """Abort the Helm operations in flight; their jobs then clean up as after any failure."""
+        with self._lock:
+            engines = list(self._engines)
+        for engine in engines:
+            engine.cancel()
 
     def run(self, job: TestJob) -> CheckResult:
         started = time.monotonic()
@@ -106,6 +114,8 @@ class ChartTester:
         with self._lock:
             self.live_namespaces.add(namespace)
         engine = self.releases_in(namespace)
+        with self._lock:
+            self._engines.append(engine)
         try:
             self._install_and_test(job, engine, release, result)
         except CiHelmError as exc:

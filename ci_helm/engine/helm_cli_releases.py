@@ -42,9 +42,14 @@ class HelmCliReleases:
         except CommandError as exc:
             if exc.returncode is None:
                 raise
-            kind = "HelmNotFoundError" if "release: not found" in exc.stderr else "helm"
-            raise translate_release_text(exc.stderr, kind, release, self.target) from None
+            # Helm logs (level=WARN msg=...) repeat the error; keep the error lines.
+            text = "\n".join(line for line in exc.stderr.splitlines() if not line.startswith("level="))
+            kind = "HelmNotFoundError" if "release: not found" in text else "helm"
+            raise translate_release_text(text, kind, release, self.target) from None
         return done.stdout
+
+    def cancel(self) -> None:
+        """Not supported: a running helm process finishes (or times out) on its own."""
 
     def check_reachable(self) -> None:
         self._run(["list", "--max", "1", "-o", "json"])
@@ -62,11 +67,22 @@ class HelmCliReleases:
             if verb == "install":  # client-side apply, as the embedded engine (see releases.py)
                 args += ["--server-side=false"] + (["--create-namespace"] if opts.create_namespace else [])
             if verb == "upgrade":
-                args += ["--force-conflicts"] if not opts.dry_run else []
+                # Only valid for server-side applied releases (see releases.py).
+                args += (
+                    ["--force-conflicts"] if not opts.dry_run and self._apply_method(name) == "ssa" else []
+                )
                 args += ["--reuse-values"] if opts.reuse_values else []
                 args += ["--reset-values"] if opts.reset_values else []
             args += ["--description", opts.description] if opts.description else []
             return _release(json.loads(self._run(args, name, opts.timeout)))
+
+    def _apply_method(self, name: str) -> str:
+        try:
+            return str(
+                json.loads(self._run(["get", "metadata", name, "-o", "json"], name)).get("applyMethod") or ""
+            )
+        except ReleaseError:
+            return ""
 
     def install(self, chart: Path, name: str, values: Mapping[str, Any], opts: ApplyOptions) -> Release:
         return self._apply("install", chart, name, values, opts)
@@ -88,12 +104,12 @@ class HelmCliReleases:
         return [_listed(r) for r in json.loads(self._run(args) or "[]")]
 
     def status(self, name: str, revision: int | None = None) -> Release:
-        args = ["status", name, "-o", "json", "--show-resources=false"]
+        args = ["status", name, "-o", "json"]
         args += ["--revision", str(revision)] if revision else []
         return _release(json.loads(self._run(args, name)))
 
     def history(self, name: str) -> list[Release]:
-        entries = json.loads(self._run(["history", name, "-o", "json", "--max", "0"], name) or "[]")
+        entries = json.loads(self._run(["history", name, "-o", "json", "--max", "100000"], name) or "[]")
         return [_history_entry(name, self.target.namespace, e) for e in entries]
 
     def get_values(

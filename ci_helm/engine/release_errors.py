@@ -42,6 +42,8 @@ def translate_release_text(raw: str, kind: str, release: str, target: Any) -> Ci
         return ClusterError(f'namespace "{missing[1]}" does not exist (create it or pass --create-namespace)')
     if kind == "HelmNotFoundError" or "release: not found" in text:
         return ReleaseError(f'release "{release}" not found in namespace "{_namespace(target)}"')
+    if kind == "HelmCancelledError" or "context canceled" in text:
+        return ReleaseError(f'release "{release}": operation cancelled')
     if "another operation" in text:
         return ReleaseError(f'release "{release}" is busy: {_tail(text)}')
     return ReleaseError(f'release "{release}": {text}' if release else text)

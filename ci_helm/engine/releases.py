@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -140,6 +141,10 @@ class ReleaseEngine(Protocol):
 
     def test(self, name: str, *, timeout: float) -> TestRun: ...
 
+    def cancel(self) -> None:
+        """Abort the install/upgrade operations in flight (from another thread); they raise."""
+        ...
+
 
 class HelmPythonReleases:
     """:class:`ReleaseEngine` over ``helm_python.Config`` (one short-lived config per call)."""
@@ -147,6 +152,32 @@ class HelmPythonReleases:
     def __init__(self, target: ClusterTarget, home: HelmHome) -> None:
         self.target = target
         self._home = home
+        self._in_flight: set[Any] = set()  # HelmContext tokens of running installs/upgrades
+        self._cancelled = False
+        self._lock = threading.Lock()
+
+    def cancel(self) -> None:
+        with self._lock:
+            self._cancelled = True
+            for token in self._in_flight:
+                token.cancel()
+
+    @contextmanager
+    def _cancellable(self) -> Iterator[Any]:
+        from ci_helm.engine.helm_python_engine import load_helm_python
+
+        helm, _ = load_helm_python(self._home)
+        token = helm.HelmContext()
+        with self._lock:
+            if self._cancelled:
+                token.cancel()
+            self._in_flight.add(token)
+        try:
+            yield token
+        finally:
+            with self._lock:
+                self._in_flight.discard(token)
+            token.close()
 
     @contextmanager
     def _config(self) -> Iterator[Any]:
@@ -206,17 +237,19 @@ class HelmPythonReleases:
         def run(config: Any) -> Any:
             from helm_python import _native
 
-            payload = _native.call_string(
-                function,
-                config._raw(),
-                _native.HANDLE(0),  # no cancellation context
-                _native.HANDLE(0),  # chart by path, not by loaded handle
-                os.fspath(chart),
-                name,
-                json.dumps(dict(values)),
-                json.dumps({k: v for k, v in options.items() if v is not None}),
-            )
-            return json.loads(payload)
+            with self._cancellable() as token:
+                return json.loads(
+                    _call_apply(
+                        _native,
+                        function=function,
+                        config=config,
+                        token=token,
+                        chart=chart,
+                        name=name,
+                        values=values,
+                        options=options,
+                    )
+                )
 
         return Release.from_helm(self._call(run, name))
 
@@ -259,6 +292,30 @@ class HelmPythonReleases:
         except ReleaseError as exc:
             return TestRun(passed=False, logs="", message=exc.message)
         return TestRun(passed=True, logs=str(result.get("logs") or ""))
+
+
+def _call_apply(
+    native: Any,
+    *,
+    function: str,
+    config: Any,
+    token: Any,
+    chart: Path,
+    name: str,
+    values: Mapping[str, Any],
+    options: Mapping[str, Any],
+) -> str:
+    payload: str = native.call_string(
+        function,
+        config._raw(),
+        token._raw(),
+        native.HANDLE(0),  # the chart by path, not by a loaded handle
+        os.fspath(chart),
+        name,
+        json.dumps(dict(values)),
+        json.dumps({k: v for k, v in options.items() if v is not None}),
+    )
+    return payload
 
 
 def _apply_options(opts: ApplyOptions) -> dict[str, Any]:

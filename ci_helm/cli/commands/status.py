@@ -8,7 +8,7 @@ from typing import Any
 from ci_helm.cli.common import ENGINE_SETTINGS
 from ci_helm.cli.context import Context
 from ci_helm.cli.deploy_support import deployer, status_line
-from ci_helm.cli.kube_flags import KUBE_SETTINGS, kube_target
+from ci_helm.cli.kube_flags import DEPLOY_SETTINGS, KUBE_SETTINGS, kube_target
 from ci_helm.deploy.diagnose import inspect_release
 from ci_helm.deploy.recovery import recovery_advice
 from ci_helm.errors import ExitCode
@@ -16,7 +16,7 @@ from ci_helm.settings import add_flags
 
 __all__ = ["register", "run"]
 
-SETTINGS = ENGINE_SETTINGS + KUBE_SETTINGS
+SETTINGS = ENGINE_SETTINGS + KUBE_SETTINGS + DEPLOY_SETTINGS
 
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:

@@ -116,8 +116,10 @@ def _run_all(tester: ChartTester, jobs: list[TestJob], parallel: int, ctx: Conte
             ctx.out.info(f"testing {job.chart_name} ({job.scenario.name})")
         return [f.result() for f in futures]
     except KeyboardInterrupt:
-        ctx.out.info("interrupted: removing the test namespaces")
+        ctx.out.info("interrupted: cancelling and removing the test namespaces")
         pool.shutdown(wait=False, cancel_futures=True)
+        tester.cancel()
+        pool.shutdown(wait=True)  # running jobs clean up after themselves
         for namespace in list(tester.live_namespaces):
             tester.remove_namespace(namespace)
         raise
