@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import CliResult
-from tests.support.charts import write_chart
+from tests.support.deploy_charts import write_chart
 from tests.support.fakekube import PodRule
 from tests.support.kube import KubeCluster
 

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from tests.conftest import CliResult
-from tests.support.charts import write_chart
+from tests.support.deploy_charts import write_chart
 from tests.support.kube import KubeCluster
 
 pytestmark = pytest.mark.kube

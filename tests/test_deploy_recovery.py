@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import REPO_ROOT, CliResult
-from tests.support.charts import write_chart
+from tests.support.deploy_charts import write_chart
 from tests.support.kube import KubeCluster
 
 pytestmark = pytest.mark.kube

@@ -6,6 +6,7 @@ import multiprocessing
 import time
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 import yaml
@@ -330,3 +331,90 @@ def test_runaway_output_is_capped(chart_dir: Path, monkeypatch: pytest.MonkeyPat
     (chart_dir / "templates/big.yaml.j2").write_text("{% for i in range(100000) %}xxxxxxxxxx{% endfor %}")
     with pytest.raises(RenderError, match="rendered output is over"):
         render(chart_dir)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ 'x' * 1000000000 }}",
+        "{{ [1] * 1000000000 }}",
+        "{{ 10 ** 100000 }}",
+        "{{ '%1000000000s' % 'x' }}",
+        "{{ '%1000000000s' | format('x') }}",
+        "{{ 'x'.ljust(1000000000) }}",
+        "{{ '{:>1000000000}'.format('x') }}",
+    ],
+)
+def test_operators_that_build_huge_values_are_refused(chart_dir: Path, source: str) -> None:
+    (chart_dir / "templates/huge.yaml.j2").write_text("a: 1\nb: " + source + "\n")
+    with pytest.raises(RenderError) as info:
+        render(chart_dir)
+    assert info.value.message.startswith("refused:")
+    assert (info.value.path, info.value.line) == ("web/templates/huge.yaml.j2", 2)
+
+
+def test_ordinary_arithmetic_still_works(chart_dir: Path) -> None:
+    (chart_dir / "templates/math.yaml.j2").write_text(
+        "a: {{ Values.replicaCount * 3 }} {{ 'ab' * 2 }} {{ 2 ** 10 }} {{ '%05d' % 42 }} {{ 7 % 3 }}"
+        " {{ '%s-%s' | format('a', 'b') }} {{ 'x'.rjust(3, '.') }} {{ '{:>3}'.format(1) }}\n"
+    )
+    assert render(chart_dir)["web/templates/math.yaml"] == "a: 6 abab 1024 00042 1 a-b ..x   1\n"
+
+
+def test_cli_template_stops_a_runaway_jinja_chart(run_cli_subprocess: Any, chart_dir: Path) -> None:
+    (chart_dir / "templates/loop.yaml.j2").write_text(
+        "{% for i in range(100000) %}{% for j in range(100000) %}{{ i }}{% endfor %}{% endfor %}"
+    )
+    started = time.monotonic()
+    result = run_cli_subprocess("template", str(chart_dir), "--timeout", "2")
+    assert time.monotonic() - started < 60
+    assert result.exit_code == 1
+    assert "web/templates/loop.yaml.j2" in result.stderr and "time limit" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_lists_concatenate_but_cannot_be_mutated(chart_dir: Path) -> None:
+    (chart_dir / "values.yaml").write_text(VALUES + "args: [--a]\n")
+    (chart_dir / "templates/args.yaml.j2").write_text("args: {{ (Values.args + ['--b']) | toJson }}\n")
+    assert render(chart_dir)["web/templates/args.yaml"] == 'args: ["--a","--b"]\n'
+    (chart_dir / "templates/args.yaml.j2").write_text("{{ Values.args.append('--evil') }}\n")
+    with pytest.raises(RenderError, match="sandbox"):
+        render(chart_dir)
+
+
+def test_release_options_of_the_render_pipeline(chart_dir: Path) -> None:
+    from ci_helm.engine.base import ReleaseOptions
+
+    (chart_dir / "templates/caps.yaml.j2").write_text(
+        "{{ Release.Name }} {{ Release.Namespace }} {{ Release.Revision }} {{ Release.IsUpgrade }}"
+        " {{ Capabilities.KubeVersion.Minor }} {{ Capabilities.APIVersions.Has('example.com/v1') }}"
+        " {{ Template.Name }}\n"
+    )
+    options = ReleaseOptions(
+        name="shop",
+        namespace="prod",
+        revision=4,
+        is_install=False,
+        is_upgrade=True,
+        kube_version="1.31.0",
+        api_versions=("example.com/v1",),
+    )
+    out = render_jinja_chart(chart_from_dir(chart_dir), {}, options)
+    assert out["web/templates/caps.yaml"] == "shop prod 4 true 31 true web/templates/caps.yaml.j2\n"
+    default = render_jinja_chart(chart_from_dir(chart_dir), {}, ReleaseOptions())
+    assert default["web/templates/caps.yaml"].startswith("release-name default 1 false 35 false")
+
+
+@pytest.mark.parametrize(
+    ("name", "source"),
+    [
+        ("rec.yaml.j2", "{% macro m() %}{{ m() }}{% endmacro %}\n{{ m() }}\n"),
+        ("self.yaml.j2", "a: 1\n{% include 'self.yaml.j2' %}\n"),
+    ],
+)
+def test_endless_recursion_is_a_render_error(chart_dir: Path, name: str, source: str) -> None:
+    (chart_dir / "templates" / name).write_text(source)
+    with pytest.raises(RenderError) as info:
+        render(chart_dir)
+    assert "RecursionError" in info.value.message
+    assert info.value.path == f"web/templates/{name}"

@@ -26,7 +26,8 @@ _GO_LOG_PREFIX = re.compile(r"^\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)? ")
 
 
 def clean_go_log_line(line: str) -> str:
-    return _GO_LOG_PREFIX.sub("", line.rstrip())
+    """``2026/11/21 09:31:40 warning: skipped value ...`` -> ``skipped value ...``."""
+    return _GO_LOG_PREFIX.sub("", line.rstrip()).removeprefix("warning: ")
 
 
 class _ListHandler(logging.Handler):

@@ -22,6 +22,7 @@ __all__ = ["one_line", "one_line_render_error", "translate_helm_error"]
 
 _LOCATION = re.compile(r"(?P<path>[\w.@+-]+(?:/[\w.@+ -]+)*\.\w+):(?P<line>\d+)(?::(?P<col>\d+))?")
 _NOISE = ("Use --debug flag to render out invalid YAML",)
+_INCLUDE = ": error calling include: "
 
 
 def one_line(text: str) -> str:
@@ -34,9 +35,17 @@ def one_line(text: str) -> str:
     return ": ".join(parts)
 
 
+def _collapse_includes(message: str) -> str:
+    """A recursive ``include`` repeats its frame a thousand times; keep the first and the cause."""
+    parts = message.split(_INCLUDE)
+    if len(parts) <= 3:
+        return message
+    return f"{parts[0]}{_INCLUDE.rstrip()} ({len(parts) - 1} nested includes) ... {parts[-1]}"
+
+
 def one_line_render_error(text: str) -> RenderError:
     """A ``RenderError`` whose path/line are the first template location in Helm's text."""
-    message = one_line(text)
+    message = _collapse_includes(one_line(text))
     found = _LOCATION.search(message)
     if found is None:
         return RenderError(message)

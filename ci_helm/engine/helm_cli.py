@@ -104,19 +104,23 @@ def _translate(stderr: str, chart: Path) -> CiHelmError:
 
 
 def parse_template_output(out: str) -> dict[str, str]:
-    """``helm template`` output back to template path -> documents joined by ``---``."""
+    """``helm template`` output back to template path -> its documents joined by ``---``.
+
+    Each document was printed as ``---\n# Source: PATH\n<doc>\n``; the doc is kept exactly
+    (whatever trailing newlines this helm version leaves), so reassembly reproduces it.
+    """
     docs: dict[str, list[str]] = {}
     current: list[str] | None = None
     for chunk in out.split("---\n"):
         first, _, body = chunk.partition("\n")
         found = _SOURCE.match(first)
         if found is None:
-            if current is not None and chunk.strip():
+            if current is not None and chunk:
                 current[-1] += "---\n" + chunk  # a "---" inside a document's own text
             continue
         current = docs.setdefault(found[1], [])
         current.append(body)
-    return {path: "\n---\n".join(d.rstrip("\n") for d in parts) + "\n" for path, parts in docs.items()}
+    return {path: "\n---\n".join(d.removesuffix("\n") for d in parts) for path, parts in docs.items()}
 
 
 def parse_lint_output(out: str) -> list[EngineMessage]:

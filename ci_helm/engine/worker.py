@@ -8,7 +8,10 @@ rebuilt on the parent side. Anything that is not a ci-helm error becomes an
 
 from __future__ import annotations
 
+import os
 import signal
+import threading
+import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -35,9 +38,21 @@ def decode_error(payload: ErrorPayload) -> CiHelmError:
     return cls(message, path=path, line=line)
 
 
+def _exit_with_parent(parent: int) -> None:
+    """If the parent dies (even by SIGKILL) while Helm spins in Go, do not linger as an orphan.
+
+    ctypes releases the GIL during the Go call, so this thread runs while a template loops.
+    """
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != parent:
+            os._exit(1)
+
+
 def serve(conn: Connection, helm_home: str | None) -> None:
     """Answer requests until the parent closes the pipe (or kills us)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it kills us
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     from ci_helm.engine.helm_home import HelmHome
     from ci_helm.engine.helm_python_engine import HelmPythonEngine
 

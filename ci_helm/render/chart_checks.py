@@ -28,7 +28,7 @@ def check_installable(chart: Chart) -> None:
 
 def check_dependencies_present(chart: Chart) -> None:
     present = {sub.name for sub in chart.subcharts}
-    missing = [d.name for d in chart.metadata.dependencies if d.name not in present]
+    missing = list(dict.fromkeys(d.name for d in chart.metadata.dependencies if d.name not in present))
     if missing:
         raise ChartError(
             f"found in Chart.yaml, but missing in charts/ directory: {', '.join(missing)} "

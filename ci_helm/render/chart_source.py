@@ -1,22 +1,20 @@
-"""Where the chart to render comes from: a local directory or a ``.tgz`` (validated first).
+"""Where the chart to render comes from: a directory, a ``.tgz``, and later repo/name, URL, oci://.
 
-``repo/name``, ``https://`` and ``oci://`` references resolve to a local archive first (a
-later issue); the resolved path is what the Helm engine loads, and only after our own safe
-loader has accepted it, so a hostile archive never reaches Helm.
+Classification and loading are chartmodel's (``ci_helm.chart.refs``/``loader``): an archive
+is read by our safe loader (no ``..``, absolute paths, links, oversized members) before the
+Helm engine ever sees the file, so a hostile archive is refused with one clear line.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ci_helm.chart.loader import load_chart
 from ci_helm.chart.model import Chart
-from ci_helm.errors import ChartError, UsageError
+from ci_helm.chart.refs import parse_chart_ref, resolve_chart
 
 __all__ = ["ChartSource", "load_chart_source"]
-
-_REMOTE = re.compile(r"^(oci|https?)://", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -26,12 +24,5 @@ class ChartSource:
 
 
 def load_chart_source(ref: str, cwd: Path) -> ChartSource:
-    if _REMOTE.match(ref):
-        raise UsageError(f"{ref}: remote charts are not supported by template yet; pull the chart first")
-    path = Path(ref) if Path(ref).is_absolute() else cwd / ref
-    if not path.exists():
-        hint = " (repo/name references need a pulled chart)" if ref.count("/") == 1 else ""
-        raise ChartError(f"chart not found{hint}", path=ref)
-    from ci_helm.render._chart_shim import load_chart
-
-    return ChartSource(path.resolve(), load_chart(path.resolve()))
+    path = resolve_chart(parse_chart_ref(ref, cwd=cwd)).resolve()
+    return ChartSource(path, load_chart(path))

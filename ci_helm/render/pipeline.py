@@ -15,6 +15,7 @@ from typing import Any
 
 from ci_helm.chart.model import Chart
 from ci_helm.engine.base import Engine, ReleaseOptions, RenderResult
+from ci_helm.engine.kube_version import check_chart_kube_version
 from ci_helm.render.chart_checks import check_dependencies_present, check_installable
 from ci_helm.render.crds import crd_objects
 from ci_helm.render.template_output import Sorted, sort_render
@@ -42,6 +43,7 @@ def render_raw(
     """Helm's raw template-path -> text map, after ``helm template``'s chart checks."""
     check_installable(chart)
     check_dependencies_present(chart)
+    check_chart_kube_version(chart.metadata.kube_version, release.kube_version, chart=str(chart_path))
     if chart.engine == "jinja":
         from ci_helm.chart.jinja import render_jinja_chart
 

@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+import operator
+import re
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -27,6 +29,9 @@ from ci_helm.errors import RenderError, RenderTimeout
 __all__ = ["MAX_OUTPUT_CHARS", "ChartEnvironment", "Params", "wrap"]
 
 MAX_OUTPUT_CHARS = 64 * 1024 * 1024
+MAX_VALUE_CHARS = 16 * 1024 * 1024  # one string or list built by an operator
+_HUGE_FORMAT_WIDTH = re.compile(r"%[-+ #0]*\d{7,}")
+_HUGE_BRACE_WIDTH = re.compile(r"\{[^{}]*:[^{}]*\d{7,}[^{}]*\}")
 
 
 class Params(dict[str, Any]):
@@ -40,11 +45,11 @@ class Params(dict[str, Any]):
 
 
 def wrap(value: Any, path: str) -> Any:
-    """Values as :class:`Params` all the way down (lists become tuples: immutable)."""
+    """Values as :class:`Params` all the way down (the immutable sandbox already refuses list.append)."""
     if isinstance(value, Mapping):
         return Params({str(k): wrap(v, f"{path}.{k}") for k, v in value.items()}, path)
     if isinstance(value, list | tuple):
-        return tuple(wrap(v, f"{path}[{i}]") for i, v in enumerate(value))
+        return [wrap(v, f"{path}[{i}]") for i, v in enumerate(value)]
     return value
 
 
@@ -82,6 +87,9 @@ class _ChartLoader(jinja2.BaseLoader):
 class ChartEnvironment(ImmutableSandboxedEnvironment):
     """One chart's environment: its templates, Helm's helpers, a deadline."""
 
+    # Operators that can build a huge value in one step ('x' * 10**9): checked before they run.
+    intercepted_binops = frozenset(["*", "**", "%"])
+
     def __init__(self, sources: Mapping[str, str], display_prefix: str, deadline: float | None) -> None:
         self.chart_loader = _ChartLoader(sources, display_prefix)
         super().__init__(
@@ -113,6 +121,8 @@ class ChartEnvironment(ImmutableSandboxedEnvironment):
                 return obj[attribute]
             if not hasattr(dict, attribute):
                 return self.undefined(hint=f"{obj.path}.{attribute} is not set", obj=obj, name=attribute)
+        if isinstance(obj, str) and attribute in ("format", "format_map") and _HUGE_BRACE_WIDTH.search(obj):
+            raise RenderError("refused: a format width of a million characters or more")
         return super().getattr(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
@@ -123,7 +133,22 @@ class ChartEnvironment(ImmutableSandboxedEnvironment):
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         __self.check_deadline()
+        _check_string_method(__obj, args, kwargs)
         return super().call(__context, __obj, *args, **kwargs)
+
+    def call_binop(self, context: jinja2.runtime.Context, operator_name: str, left: Any, right: Any) -> Any:
+        self.check_deadline()
+        if operator_name == "*":
+            _check_repeat(left, right)
+            _check_repeat(right, left)
+            return left * right
+        if operator_name == "**":
+            if isinstance(right, int) and isinstance(left, int) and abs(right) > 4096 and abs(left) > 1:
+                raise RenderError(f"refused: {left} ** {right} is too large a number")
+            return left**right
+        if isinstance(left, str):
+            check_format_width(left)
+        return operator.mod(left, right)
 
     def generate(self, template: jinja2.Template, variables: Mapping[str, Any]) -> str:
         """Render chunk by chunk, checking the deadline and the output size as it grows."""
@@ -155,3 +180,25 @@ def _tpl(context: jinja2.runtime.Context, text: Any, **scope: Any) -> str:
     """``tpl(Values.annotation)``: a value that is itself a template, rendered in this context."""
     env = _env(context)
     return env.generate(env.from_string(str(text)), {**context.get_all(), **scope})
+
+
+def _check_repeat(sequence: Any, count: Any) -> None:
+    sized = isinstance(sequence, str | list | tuple) and isinstance(count, int)
+    if sized and len(sequence) * count > MAX_VALUE_CHARS:
+        raise RenderError(f"refused: repeating a value {count} times would exceed {MAX_VALUE_CHARS} items")
+
+
+def _check_string_method(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """``'x'.ljust(10**9)``: refuse before Python allocates it (``str.format`` is checked in getattr)."""
+    owner = getattr(obj, "__self__", None)
+    if not isinstance(owner, str):
+        return
+    sizes = [a for a in (*args, *kwargs.values()) if isinstance(a, int) and not isinstance(a, bool)]
+    if any(size > MAX_VALUE_CHARS for size in sizes):
+        raise RenderError(f"refused: a string of more than {MAX_VALUE_CHARS} characters")
+
+
+def check_format_width(text: str) -> None:
+    """For the ``format`` and ``center`` filters, which run outside the sandbox's call hook."""
+    if _HUGE_FORMAT_WIDTH.search(text):
+        raise RenderError("refused: a %-format width of a million characters or more")

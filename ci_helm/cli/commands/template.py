@@ -10,6 +10,7 @@ from ci_helm.cli.common import ENGINE_SETTINGS
 from ci_helm.cli.context import Context
 from ci_helm.cli.values_flags import add_value_flags, value_options
 from ci_helm.engine.base import DEFAULT_RELEASE_NAME, ReleaseOptions
+from ci_helm.engine.kube_version import check_kube_version
 from ci_helm.errors import ExitCode, UsageError
 from ci_helm.render.chart_source import load_chart_source
 from ci_helm.render.output_dir import write_output_dir
@@ -85,19 +86,27 @@ def _release(args: argparse.Namespace, ctx: Context) -> ReleaseOptions:
         namespace=args.namespace,
         is_install=not args.is_upgrade,
         is_upgrade=args.is_upgrade,
-        kube_version=ctx.settings.get("kube-version") or None,
+        kube_version=_kube_version(ctx.settings.get("kube-version")),
         api_versions=tuple(ctx.settings.get("api-versions") or ()),
     )
 
 
+def _kube_version(value: str | None) -> str | None:
+    return check_kube_version(value) if value else None
+
+
 def _emit(ctx: Context, rendered: Rendered, opts: TemplateOptions, output_dir: str | None) -> int:
-    if ctx.format == "json":
-        ctx.out.json(_as_json(rendered, opts))
-        return ExitCode.OK
     if output_dir:
-        for line in write_output_dir(plan_writes(rendered.sorted, output_dir, opts), output_dir):
+        written = write_output_dir(plan_writes(rendered.sorted, output_dir, opts), output_dir)
+        if ctx.format == "json":
+            ctx.out.json({"written": [line.removeprefix("wrote ") for line in written]})
+            return ExitCode.OK
+        for line in written:
             ctx.out.write(line)
         ctx.out.stdout.write("\n")  # helm prints the (empty) manifest block after the file list
+        return ExitCode.OK
+    if ctx.format == "json":
+        ctx.out.json(_as_json(rendered, opts))
         return ExitCode.OK
     ctx.out.stdout.write(stdout_text(rendered.sorted, opts))
     ctx.out.stdout.flush()

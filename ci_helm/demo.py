@@ -1,0 +1,169 @@
+"""``make demo``: the main job of ci-helm on ``examples/``, as a list of stages, no external service.
+
+Each stage runs real ``ci-helm`` commands (in a child process, as a CI job would) and returns
+one summary line per thing it did. Later work appends stages (lint, package, release, deploy
+dry-run) with :func:`stage`; the order of registration is the order of the run.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = ["STAGES", "DemoContext", "Stage", "StageFailed", "main", "stage"]
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class StageFailed(Exception):
+    """A stage's command failed; the message is what the user needs to see."""
+
+
+@dataclass
+class DemoContext:
+    examples: list[Path]
+    workdir: Path  # scratch space for files stages write (removed afterwards)
+    env: dict[str, str] = field(default_factory=dict)
+
+    def ci_helm(self, *args: str, timeout: float = 300) -> str:
+        """Run ``ci-helm ARGS`` in a child process; its stdout, or StageFailed with its error."""
+        proc = subprocess.run(
+            [sys.executable, "-m", "ci_helm", *args],
+            capture_output=True,
+            text=True,
+            env=self.env,
+            cwd=self.workdir,
+            timeout=timeout,
+            check=False,
+        )
+        if proc.returncode != 0:
+            last = (proc.stderr.strip().splitlines() or ["(no message)"])[-1]
+            raise StageFailed(f"ci-helm {' '.join(args)} exited {proc.returncode}: {last}")
+        return proc.stdout
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    summary: str
+    run: Callable[[DemoContext], list[str]]
+
+
+STAGES: list[Stage] = []
+
+
+def stage(
+    name: str, summary: str
+) -> Callable[[Callable[[DemoContext], list[str]]], Callable[[DemoContext], list[str]]]:
+    """Register a stage; it returns the lines to print under its heading."""
+
+    def register(run: Callable[[DemoContext], list[str]]) -> Callable[[DemoContext], list[str]]:
+        STAGES.append(Stage(name, summary, run))
+        return run
+
+    return register
+
+
+def _values_sets(chart: Path) -> list[Path | None]:
+    return [None, *sorted((chart / "ci").glob("*-values.yaml"))]
+
+
+def _describe(manifest: str) -> str:
+    docs = [d for d in yaml.safe_load_all(manifest) if isinstance(d, dict)]
+    hooks = sum(1 for d in docs if "helm.sh/hook" in ((d.get("metadata") or {}).get("annotations") or {}))
+    kinds = Counter(str(d.get("kind")) for d in docs)
+    listed = ", ".join(f"{k} x{n}" if n > 1 else k for k, n in sorted(kinds.items()))
+    return f"{len(docs)} objects ({listed}){f', {hooks} test hook' if hooks else ''}"
+
+
+def _engine(chart: Path) -> str:
+    return (
+        "jinja" if any(p.suffix in (".j2", ".jinja") for p in (chart / "templates").rglob("*")) else "gotpl"
+    )
+
+
+@stage("render", "ci-helm template on every example, with its defaults and each ci/*-values.yaml")
+def render_examples(ctx: DemoContext) -> list[str]:
+    lines = []
+    for chart in ctx.examples:
+        for values in _values_sets(chart):
+            extra = ["-f", str(values)] if values else []
+            started = time.monotonic()
+            out = ctx.ci_helm("template", "--name", "demo", str(chart), *extra)
+            took = time.monotonic() - started
+            label = values.relative_to(chart).as_posix() if values else "defaults"
+            lines.append(f"{chart.name:<10} {_engine(chart):<6} {label:<24} {_describe(out)}  {took:.1f}s")
+    return lines
+
+
+@stage("params", "ci-helm chart show / chart params: documented parameters and a values stub")
+def document_examples(ctx: DemoContext) -> list[str]:
+    lines = []
+    for chart in ctx.examples:
+        shown = ctx.ci_helm("--format", "json", "chart", "show", str(chart))
+        params = yaml.safe_load(shown)["parameters"]
+        documented = sum(1 for p in params if p["description"])
+        stub = ctx.workdir / f"{chart.name}-values.yaml"
+        ctx.ci_helm("chart", "params", str(chart), "-o", str(stub))
+        same = ctx.ci_helm("template", "--name", "demo", str(chart), "-f", str(stub)) == ctx.ci_helm(
+            "template", "--name", "demo", str(chart)
+        )
+        verdict = "renders like the defaults" if same else "DIFFERS from the defaults"
+        lines.append(f"{chart.name:<10} {len(params)} parameters ({documented} documented); stub {verdict}")
+        if not same:
+            raise StageFailed(f"the values stub of {chart.name} changes its render")
+    return lines
+
+
+@stage("create", "ci-helm create: a new Go-template and a new Jinja2 chart render out of the box")
+def create_charts(ctx: DemoContext) -> list[str]:
+    lines = []
+    for name, flags in (("new-go-chart", []), ("new-jinja-chart", ["--jinja"])):
+        ctx.ci_helm("create", name, *flags)
+        out = ctx.ci_helm("template", "--name", "demo", str(ctx.workdir / name))
+        lines.append(f"{name:<16} {_describe(out)}")
+    return lines
+
+
+def run_stages(stages: Sequence[Stage], ctx: DemoContext, write: Callable[[str], Any]) -> bool:
+    ok = True
+    for number, s in enumerate(stages, start=1):
+        write(f"\n[{number}/{len(stages)}] {s.name}: {s.summary}")
+        started = time.monotonic()
+        try:
+            for line in s.run(ctx):
+                write(f"  {line}")
+        except StageFailed as exc:
+            write(f"  FAILED: {exc}")
+            ok = False
+            continue
+        write(f"  ok ({time.monotonic() - started:.1f}s)")
+    return ok
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    examples = sorted(p.parent for p in (REPO_ROOT / "examples").glob("*/Chart.yaml"))
+    print(f"ci-helm demo: the main job on {len(examples)} example charts in examples/ (no external service)")
+    with tempfile.TemporaryDirectory(prefix="ci-helm-demo-") as tmp:
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
+        }
+        ctx = DemoContext(examples=examples, workdir=Path(tmp), env=env)
+        ok = run_stages(STAGES, ctx, print)
+    print("\n" + ("demo passed: every stage ok" if ok else "demo FAILED: see the stages above"))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
