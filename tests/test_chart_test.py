@@ -152,3 +152,49 @@ def test_interrupt_cleans_up(kube: KubeCluster, tmp_path: Path) -> None:
     assert time.monotonic() - started < 60, "an interrupt does not wait for the 300s readiness timeout"
     assert "interrupted" in stderr and "Traceback" not in stderr
     assert _test_namespaces(kube) == []
+
+
+@pytest.mark.parametrize("example", ["shop", "guestbook"])
+def test_the_examples_pass(run_cli: Run, kube: KubeCluster, example: str) -> None:
+    """A Go-template chart with a subchart and a Jinja2 (Deployment-Manager-style) chart, each scenario."""
+    from tests.conftest import REPO_ROOT
+
+    kube.auto_ready()
+    chart = REPO_ROOT / "examples" / example
+    result = run_cli(
+        "test", str(chart), "--parallel", "3", "--kubeconfig", str(kube.kubeconfig),
+        "--wait-timeout", "60", "--format", "json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stdout + result.stderr
+    checks = json.loads(result.stdout)["charts"][0]["checks"]
+    scenarios = sorted(p.name.removesuffix("-values.yaml") for p in (chart / "ci").glob("*-values.yaml"))
+    assert [c["check"] for c in checks] == [f"install ({s})" for s in scenarios]
+    assert _test_namespaces(kube) == []
+
+
+def test_a_jinja_chart_deploys_as_an_ordinary_helm_release(
+    run_cli: Run, kube: KubeCluster, helm_oracle: Path
+) -> None:
+    from tests.conftest import REPO_ROOT
+
+    kube.auto_ready()
+    flags = ("--kubeconfig", str(kube.kubeconfig), "--namespace", kube.namespace, "--wait-timeout", "60")
+    guestbook = str(REPO_ROOT / "examples" / "guestbook")
+    assert run_cli("deploy", guestbook, "-n", "gb", *flags).exit_code == 0
+    upgraded = run_cli("deploy", guestbook, "-n", "gb", "--set", "frontend.replicas=3", *flags)
+    assert upgraded.exit_code == 0, upgraded.stderr
+    helm = [str(helm_oracle), "--kubeconfig", str(kube.kubeconfig), "--namespace", kube.namespace]
+    listed = subprocess.run([*helm, "list", "-o", "json"], capture_output=True, text=True, check=True)
+    assert [(r["name"], r["chart"], r["revision"]) for r in json.loads(listed.stdout)] == [
+        ("gb", "guestbook-0.1.0", "2")
+    ]
+    deployments = kube.dynamic().resources.get(api_version="apps/v1", kind="Deployment")
+    frontend = deployments.get(name="gb-guestbook-frontend", namespace=kube.namespace).to_dict()
+    assert frontend["spec"]["replicas"] == 3
+    assert yaml_load(run_cli("get", "values", "gb", *flags[:4]).stdout) == {"frontend": {"replicas": 3}}
+
+
+def yaml_load(text: str) -> Any:
+    import yaml
+
+    return yaml.safe_load(text)

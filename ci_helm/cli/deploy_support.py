@@ -27,6 +27,11 @@ class ChartInput:
     name: str
     version: str
     values: dict[str, Any]
+    prepare: Any = None  # a JinjaChartCompiler for Jinja2 charts (close it when done)
+
+    def close(self) -> None:
+        if self.prepare is not None:
+            self.prepare.close()
 
 
 def _chart_from_values(files: list[str], cwd: Path) -> tuple[str, Path] | None:
@@ -57,7 +62,12 @@ def chart_input(args: argparse.Namespace, ctx: Context, target: KubeTarget) -> C
     if from_values:
         values.pop("chart", None)  # a reference for ci-helm, not a value for the chart
     meta = source.chart.metadata
-    return ChartInput(source.path, source.chart.name, str(getattr(meta, "version", "")), values)
+    prepare = None
+    if source.chart.engine == "jinja":
+        from ci_helm.deploy.jinja_chart import JinjaChartCompiler
+
+        prepare = JinjaChartCompiler(source.chart, source.path, values)
+    return ChartInput(source.path, source.chart.name, str(getattr(meta, "version", "")), values, prepare)
 
 
 def releases(ctx: Context, target: KubeTarget) -> ReleaseEngine:

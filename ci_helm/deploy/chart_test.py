@@ -14,12 +14,14 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 from ci_helm.deploy.bundle import write_bundle
 from ci_helm.deploy.deployer import Deployer, DeployFailed, DeployRequest
+from ci_helm.deploy.jinja_chart import JinjaChartCompiler
 from ci_helm.engine.releases import ApplyOptions, ReleaseEngine
 from ci_helm.errors import CiHelmError
 from ci_helm.model.results import CheckResult, Level, Problem
@@ -138,21 +140,32 @@ class ChartTester:
         self, job: TestJob, engine: ReleaseEngine, release: str, result: CheckResult
     ) -> None:
         deployer = Deployer(engine, self.cluster)
-        options = ApplyOptions(wait=True, timeout=self.timeout)
-        if job.upgrade_from is not None:
-            base = DeployRequest(
-                job.upgrade_from, job.chart_name, job.scenario.values, release, options, False
-            )
-            if not self._deploy(deployer, base, job, result, "install of the target branch's version"):
+        with ExitStack() as stack:
+            if job.upgrade_from is not None:
+                base = self._request(job.upgrade_from, job, release, stack)
+                if not self._deploy(deployer, base, job, result, "install of the target branch's version"):
+                    return
+            request = self._request(job.chart_dir, job, release, stack)
+            what = "upgrade from the target branch's version" if job.upgrade_from else "install"
+            if not self._deploy(deployer, request, job, result, what):
                 return
-        request = DeployRequest(job.chart_dir, job.chart_name, job.scenario.values, release, options, False)
-        what = "upgrade from the target branch's version" if job.upgrade_from else "install"
-        if not self._deploy(deployer, request, job, result, what):
-            return
         run = engine.test(release, timeout=self.timeout)
         result.output = run.logs
         if not run.passed:
             result.problems.append(self._problem("test-hooks", f"test hooks failed: {run.message}", job))
+
+    def _request(self, chart_dir: Path, job: TestJob, release: str, stack: ExitStack) -> DeployRequest:
+        """A deploy of ``chart_dir``; Jinja2 charts are compiled to plain charts for Helm."""
+        from ci_helm.render.chart_source import load_chart_source
+
+        source = load_chart_source(str(chart_dir), chart_dir)
+        prepare = None
+        if source.chart.engine == "jinja":
+            prepare = JinjaChartCompiler(source.chart, source.path, job.scenario.values)
+            stack.callback(prepare.close)
+        options = ApplyOptions(wait=True, timeout=self.timeout)
+        values = job.scenario.values
+        return DeployRequest(source.path, job.chart_name, values, release, options, False, prepare=prepare)
 
     def _deploy(
         self, deployer: Deployer, request: DeployRequest, job: TestJob, result: CheckResult, what: str

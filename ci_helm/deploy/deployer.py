@@ -9,7 +9,7 @@ automatic rollback of a failed upgrade.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,11 @@ class DeployRequest:
     force: bool = False
     recover: bool = False
     diff: bool = False
+    # For charts Helm cannot render itself (Jinja2): (release name, namespace, is_upgrade) -> chart path.
+    prepare: Callable[[str, str, bool], Path] | None = None
+
+    def chart_for(self, name: str, namespace: str, is_upgrade: bool) -> Path:
+        return self.prepare(name, namespace, is_upgrade) if self.prepare else self.chart
 
 
 @dataclass
@@ -117,9 +122,10 @@ class Deployer:
         engine, opts = self.releases, request.options
         previous = last_good(history)
         try:
+            chart = request.chart_for(name, self.namespace, bool(history))
             if history:
-                return engine.upgrade(request.chart, name, request.values, opts)
-            return engine.install(request.chart, name, request.values, opts)
+                return engine.upgrade(chart, name, request.values, opts)
+            return engine.install(chart, name, request.values, opts)
         except ClusterError:
             raise
         except ReleaseError as exc:
@@ -153,10 +159,11 @@ class Deployer:
     def _diff(self, request: DeployRequest, name: str, exists: bool) -> ManifestDiff:
         dry = replace(request.options, dry_run=True, wait=False)
         live = self.releases.status(name).manifest if exists else ""
+        chart = request.chart_for(name, self.namespace, exists)
         if exists:
-            desired = self.releases.upgrade(request.chart, name, request.values, dry).manifest
+            desired = self.releases.upgrade(chart, name, request.values, dry).manifest
         else:
-            desired = self.releases.install(request.chart, name, request.values, dry).manifest
+            desired = self.releases.install(chart, name, request.values, dry).manifest
         return diff_manifests(live, desired, self.namespace)
 
     def _dry_run(self, request: DeployRequest) -> DeployOutcome:
@@ -165,7 +172,8 @@ class Deployer:
             self.releases.check_reachable()
         except ClusterError:
             dry = replace(request.options, dry_run=True, wait=False)
-            desired = self.releases.install(request.chart, name, request.values, dry)
+            chart = request.chart_for(name, self.namespace, False)
+            desired = self.releases.install(chart, name, request.values, dry)
             return DeployOutcome(
                 name, "dry-run", desired, diff_manifests("", desired.manifest, self.namespace), offline=True
             )

@@ -98,13 +98,17 @@ def _request(args: argparse.Namespace, ctx: Context, chart: ChartInput) -> Deplo
         force=args.force,
         recover=args.recover,
         diff=args.diff,
+        prepare=chart.prepare,
     )
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     target = kube_target(ctx)
     chart = chart_input(args, ctx, target)
-    return _deploy(ctx, target, _request(args, ctx, chart))
+    try:
+        return _deploy(ctx, target, _request(args, ctx, chart))
+    finally:
+        chart.close()
 
 
 def run_upgrade(args: argparse.Namespace, ctx: Context) -> int:
