@@ -198,3 +198,14 @@ def yaml_load(text: str) -> Any:
     import yaml
 
     return yaml.safe_load(text)
+
+
+def test_github_actions_gets_the_bundle_in_a_collapsed_group(
+    run_cli: Run, kube: KubeCluster, tmp_path: Path
+) -> None:
+    _cluster(kube, hold=lambda obj: obj.get("kind") == "Deployment")
+    chart = write_chart(tmp_path, "stuck")
+    flags = ("--kubeconfig", str(kube.kubeconfig), "--wait-timeout", "2", "--artifacts", str(tmp_path / "a"))
+    result = run_cli("test", str(chart), *flags, env={"GITHUB_ACTIONS": "true"})
+    assert result.exit_code == 1
+    assert "::group::stuck install (default): events" in result.stdout and "::endgroup::" in result.stdout

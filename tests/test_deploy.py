@@ -269,3 +269,23 @@ def test_cluster_problems_are_one_clear_line(run_cli: Run, fake_kube: Any, tmp_p
     assert 'namespace "nowhere" does not exist' in missing.stderr
     absent = run_cli("status", "ghost", "--kubeconfig", str(good))
     assert absent.exit_code == 1 and 'release "ghost" not found in namespace "default"' in absent.stderr
+
+
+def test_kube_context_is_honoured(run_cli: Run, kube: KubeCluster, tmp_path: Path) -> None:
+    kube.auto_ready()
+    config = yaml.safe_load(kube.kubeconfig.read_text())
+    real = config["contexts"][0]
+    config["clusters"].append({"name": "nowhere", "cluster": {"server": "http://127.0.0.1:9"}})
+    config["contexts"].append(
+        {"name": "broken", "context": {"cluster": "nowhere", "user": real["context"]["user"]}}
+    )
+    config["current-context"] = "broken"
+    kubeconfig = tmp_path / "two-contexts.yaml"
+    kubeconfig.write_text(yaml.safe_dump(config))
+    chart = write_chart(tmp_path)
+    flags = ("--kubeconfig", str(kubeconfig), "--namespace", kube.namespace, "--wait-timeout", "30")
+    assert run_cli("deploy", str(chart), "-n", "ctx", *flags).exit_code == 1, "the current context is down"
+    chosen = run_cli("deploy", str(chart), "-n", "ctx", "--kube-context", real["name"], *flags)
+    assert chosen.exit_code == 0, chosen.stderr
+    status = run_cli("status", "ctx", "--kube-context", real["name"], *flags)
+    assert status.exit_code == 0 and "resources: 2/2 ready" in status.stdout

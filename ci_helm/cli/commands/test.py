@@ -88,7 +88,23 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         ],
     )
     emit_reports(report, ctx)
+    if ctx.in_github_actions:
+        _bundle_groups(ctx, report)
     return report.exit_code()
+
+
+def _bundle_groups(ctx: Context, report: RunReport) -> None:
+    """Failed scenarios' events in collapsed log groups, so the job log stays short."""
+    for chart in report.charts:
+        for check in chart.checks:
+            marker = "debug bundle: "
+            if not check.failed() or marker not in check.output:
+                continue
+            bundle = Path(check.output.split(marker, 1)[1].strip())
+            events = bundle / "events.txt"
+            ctx.out.write(f"::group::{chart.name} {check.check}: events (bundle in {bundle})")
+            ctx.out.write(events.read_text(encoding="utf-8") if events.is_file() else "(no events)")
+            ctx.out.write("::endgroup::")
 
 
 def _jobs(ctx: Context, chart: Path, base: Path | None) -> list[TestJob]:
