@@ -289,3 +289,17 @@ def test_kube_context_is_honoured(run_cli: Run, kube: KubeCluster, tmp_path: Pat
     assert chosen.exit_code == 0, chosen.stderr
     status = run_cli("status", "ctx", "--kube-context", real["name"], *flags)
     assert status.exit_code == 0 and "resources: 2/2 ready" in status.stdout
+
+
+def test_no_rollback_keeps_the_failed_revision(ci: Run, kube: KubeCluster, tmp_path: Path) -> None:
+    kube.auto_ready(hold=_broken)
+    chart = write_chart(tmp_path)
+    assert ci("deploy", str(chart), "-n", "keep", "--wait-timeout", "30").exit_code == 0
+    failed = ci(
+        "deploy", str(chart), "-n", "keep", "--set", "image=broken", "--no-rollback", "--wait-timeout", "2"
+    )
+    assert failed.exit_code == 1 and "rolled back" not in failed.stderr
+    assert [(r, s) for r, s, _ in _history(ci, "keep")] == [(1, "deployed"), (2, "failed")]
+    status = json.loads(ci("status", "keep", "--format", "json").stdout)
+    assert status["ready"] is False
+    assert [r["name"] for r in status["resources"] if not r["ready"]] == ["keep-web"]
