@@ -209,3 +209,41 @@ def test_github_actions_gets_the_bundle_in_a_collapsed_group(
     result = run_cli("test", str(chart), *flags, env={"GITHUB_ACTIONS": "true"})
     assert result.exit_code == 1
     assert "::group::stuck install (default): events" in result.stdout and "::endgroup::" in result.stdout
+
+
+def test_upgrade_test_catches_an_immutable_field_change(
+    run_cli: Run, kube: KubeCluster, tmp_path: Path
+) -> None:
+    _cluster(kube)
+    repo = tmp_path / "repo"
+    chart = write_chart(repo / "charts", "shop", "0.1.0")
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "shop 0.1.0")
+    _git(repo, "checkout", "-qb", "feature")
+    deployment = chart / "templates" / "deployment.yaml"
+    # A new selector label: fine for a fresh install, refused by the API server on upgrade.
+    text = (
+        deployment.read_text()
+        .replace(
+            "    matchLabels:\n      app.kubernetes.io/instance: {{ .Release.Name }}",
+            "    matchLabels:\n      app.kubernetes.io/instance: {{ .Release.Name }}\n      tier: web",
+        )
+        .replace(
+            "      labels:\n        app.kubernetes.io/instance",
+            "      labels:\n        tier: web\n        app.kubernetes.io/instance",
+        )
+    )
+    deployment.write_text(text)
+    _git(repo, "commit", "-qam", "shop: selector change")
+    flags = ("--kubeconfig", str(kube.kubeconfig), "--wait-timeout", "30", "--format", "json")
+    plain = run_cli("test", "charts/shop", *flags, cwd=repo)
+    assert plain.exit_code == 0, plain.stdout + plain.stderr
+    upgrade = run_cli("test", "charts/shop", "--upgrade", *flags, cwd=repo)
+    assert upgrade.exit_code == 1
+    [problem] = _report(upgrade)["shop"]["checks"][0]["problems"]
+    assert (
+        problem["rule"] == "upgrade"
+        and "spec.selector" in problem["message"]
+        and "field is immutable" in problem["message"]
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import copy
 import datetime as dt
+import json
 import secrets
 import threading
 import uuid
@@ -308,6 +309,7 @@ class Store:
             else:
                 new.pop("status", None)
         _apply_defaults(rtype, new)
+        _check_immutable(rtype, current, new)
         if "generation" in old_meta and _spec_of(new) != _spec_of(current):
             meta["generation"] = old_meta["generation"] + 1
         return new
@@ -435,6 +437,30 @@ class Store:
         with self.cond:
             self.closed = True
             self.cond.notify_all()
+
+
+# Fields the real API server refuses to change (the usual cause of a "breaking" chart upgrade).
+IMMUTABLE = {
+    "Deployment": (("spec", "selector"),),
+    "StatefulSet": (("spec", "selector"), ("spec", "serviceName"), ("spec", "volumeClaimTemplates")),
+    "DaemonSet": (("spec", "selector"),),
+    "ReplicaSet": (("spec", "selector"),),
+    "Job": (("spec", "selector"), ("spec", "template"), ("spec", "completions")),
+    "PersistentVolumeClaim": (("spec", "storageClassName"), ("spec", "accessModes")),
+}
+
+
+def _check_immutable(rtype: ResourceType, current: Obj, new: Obj) -> None:
+    for path in IMMUTABLE.get(rtype.kind, ()):
+        before, after = patching.get_path(current, path), patching.get_path(new, path)
+        if before[0] and before != after:
+            name = current["metadata"]["name"]
+            raise ApiError(
+                422,
+                "Invalid",
+                f'{rtype.kind}.{rtype.group or "core"} "{name}" is invalid: {".".join(path)}: '
+                f"Invalid value: {json.dumps(after[1])}: field is immutable",
+            )
 
 
 def _spec_of(obj: Obj) -> Obj:
