@@ -14,6 +14,7 @@ __all__ = [
     "ArchiveError",
     "ChartError",
     "CiHelmError",
+    "ClusterError",
     "CommandError",
     "CommandNotFound",
     "CommandTimeout",
@@ -24,6 +25,7 @@ __all__ = [
     "InternalError",
     "PublishConflict",
     "PublishError",
+    "ReleaseError",
     "RenderError",
     "RenderTimeout",
     "UsageError",
@@ -140,6 +142,14 @@ class GitError(CiHelmError):
     """
 
     exit_code = ExitCode.USAGE
+
+
+class ClusterError(CiHelmError):
+    """The Kubernetes cluster cannot be used: unreachable, credentials refused, namespace missing."""
+
+
+class ReleaseError(CiHelmError):
+    """A release operation failed (install, upgrade, rollback, uninstall, test) or its release is stuck."""
 
 
 class InternalError(CiHelmError):

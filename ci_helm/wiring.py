@@ -188,3 +188,26 @@ def target_options(settings: _SettingsLike) -> TargetOptions:
         commitish=get("commitish"),
         timeout=float(get("request-timeout") or 60.0),
     )
+
+
+def release_engine(settings: _SettingsLike, target: Any, environ: Mapping[str, str] | None = None) -> Any:
+    """Release operations (install/upgrade/...) on ``target`` (a ``ClusterTarget``).
+
+    ``--engine helm-cli`` runs the helm binary; otherwise the embedded SDK (in process:
+    release operations are not untrusted template code, they are what the user asked for).
+    """
+    home = helm_home_from_settings(settings, environ)
+    if settings.get("engine", "helm-python") == "helm-cli":
+        from ci_helm.engine.helm_cli_releases import HelmCliReleases
+
+        return HelmCliReleases(target, home, str(settings.get("helm-binary") or "helm"))
+    from ci_helm.engine.releases import HelmPythonReleases
+
+    return HelmPythonReleases(target, home)
+
+
+def kube_client(target: Any) -> Any:
+    """The Kubernetes API client for readiness, events and logs (``ci_helm.adapters.kube``)."""
+    from ci_helm.adapters.kube import KubeClient
+
+    return KubeClient(target)

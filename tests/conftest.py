@@ -4,6 +4,8 @@
 - ``run_cli_subprocess``: the same in a child process (for signals, timeouts, real argv handling).
 - ``corpus``: ``../shared/corpus`` (real charts written by others); missing corpus fails loudly.
 - ``helm_oracle``: the official helm CLI extracted by ``make tools``; missing oracle fails loudly.
+- ``kube`` / ``fake_kube``: a Kubernetes cluster (the fake API server, or the real cluster
+  ``CI_HELM_TEST_KUBECONFIG`` names) - see tests/support/kube.py.
 - ``HOME`` and Helm's directories point into the test's tmp dir, so no test touches the user's setup.
 """
 
@@ -18,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.support.kube import fake_kube, kube  # noqa: F401 - fixtures shared by the suite
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
