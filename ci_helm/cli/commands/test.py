@@ -145,7 +145,7 @@ def _run_all(tester: ChartTester, jobs: list[TestJob], parallel: int, ctx: Conte
 
 def _bases(ctx: Context, charts: list[Path], stack: ExitStack) -> dict[Path, Path]:
     """Each chart as it is on the merge-base with the target branch (absent: a new chart)."""
-    from ci_helm.changes.detect import resolve_base
+    from ci_helm.changes import resolve_base
 
     repo = git_repo(ctx.cwd, ctx.environ)
     base = resolve_base(repo, change_options(ctx, repo.root))
