@@ -19,7 +19,7 @@ from ci_helm.errors import ChartError, CommandError, CommandNotFound, CommandTim
 from ci_helm.settings import Settings
 from ci_helm.wiring import engine_from_settings
 from tests.conftest import CliResult
-from tests.support.deploy_charts import write_chart
+from tests.support.charts import write_chart
 from tests.support.fake_engine import FakeEngine
 
 # --- proc ------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CliResult
-from tests.support.deploy_charts import write_chart
+from tests.support.charts import write_chart
 
 Cli = Callable[..., CliResult]
 
