@@ -247,6 +247,7 @@ TRICKY = [
     "?x",
     "x:",
     "a\nb",
+    "trailing newline\n",
     "tab\there",
     "ünïcode ✓",
     "\u2028",
