@@ -7,7 +7,6 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from ci_helm.adapters.git import last_commit_time
 from ci_helm.cli.context import Context
 from ci_helm.cli.signing import SIGN_SETTINGS
 from ci_helm.errors import CiHelmError, ConfigError, ExitCode
@@ -108,6 +107,8 @@ def _one(
             from ci_helm.cli.commands.dependency import update_chart
 
             update_chart(path, ctx)
+        from ci_helm.adapters.git import last_commit_time
+
         result = package_chart(path, options, commit_time=last_commit_time)
         row = result.as_dict()
         if signer is not None:
