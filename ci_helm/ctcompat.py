@@ -7,8 +7,9 @@ ci-helm does not support are named in one warning, never silently dropped.
 
 Precedence: flag > ``CI_HELM_*`` > ``CT_*`` > ``ci-helm.yaml`` > ``ct.yaml`` > default.
 ``ct.yaml`` is ``--ct-config`` (a global setting), else ``$CT_CONFIG_DIR/ct.yaml``, else ``./ct.yaml`` (or
-``.yml``/``.json``) when present; chart-testing's home and ``/etc`` locations are not
-searched, so a machine-wide file never changes a build by surprise.
+``.yml``/``.json``) when present; ``lintconf.yaml`` and ``chart_schema.yaml`` in that same
+folder are taken as chart-testing takes them. chart-testing's home and ``/etc`` locations
+are not searched, so a machine-wide file never changes a build by surprise.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ RENAMED = {"use-helmignore": "honor-helmignore"}
 # Keys whose job ci-helm does on its own: accepted without a warning, not mapped to a setting.
 AUTOMATIC = {"github-groups", "print-config"}
 _FILE_NAMES = ("ct.yaml", "ct.yml", "ct.json")
+# Files chart-testing uses when its config folder has them and the key is not set.
+DEFAULT_FILES = {"lint-conf": "lintconf.yaml", "chart-yaml-schema": "chart_schema.yaml"}
 
 
 @dataclass
@@ -112,7 +115,20 @@ def load_ct_config(
             config.env_aliases[_setting_name(key)] = var
         elif key not in AUTOMATIC:
             config.unsupported.append(f"{key} ({var})")
+    _default_files(config, environ, cwd, known)
     return config
+
+
+def _default_files(config: CtConfig, environ: Mapping[str, str], cwd: Path, known: Collection[str]) -> None:
+    """chart-testing picks up ``lintconf.yaml`` and ``chart_schema.yaml`` from its config folder."""
+    folder = Path(environ["CT_CONFIG_DIR"]) if environ.get("CT_CONFIG_DIR") else cwd
+    for key, name in DEFAULT_FILES.items():
+        if key not in known or key in config.values or key in config.env_aliases:
+            continue
+        path = folder / name
+        if path.is_file():
+            config.values[key] = str(path)
+            config.origins[key] = f"{name} (chart-testing's default location)"
 
 
 def _is_ct_default_since(key: str, value: Any) -> bool:

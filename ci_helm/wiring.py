@@ -69,6 +69,25 @@ def git_repo(cwd: Path, environ: Mapping[str, str] | None = None) -> GitCli:
     return GitCli.discover(cwd, env=environ)
 
 
+def lint_scenario_runner(settings: _SettingsLike, environ: Mapping[str, str] | None = None) -> Any:
+    """The lint command's scenario runner: the configured engine, fanned out over its workers."""
+    from ci_helm.engine.isolated import default_workers
+    from ci_helm.lint.engine_port import ScenarioRunner
+    from ci_helm.lint.jinja_render import render_jinja_dir
+
+    engine = engine_from_settings(settings, environ=environ)
+    workers = int(settings.get("render-workers") or default_workers())
+    return ScenarioRunner(engine, workers=workers, jinja=render_jinja_dir)
+
+
+def offload_pool(workers: int) -> Any:
+    """A ``spawn`` process pool for pure CPU-heavy lint work (yamllint), off the main GIL."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=max(1, workers), mp_context=multiprocessing.get_context("spawn"))
+
+
 # --- package / sign / verify (helper "package") ---------------------------------------------
 
 

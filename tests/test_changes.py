@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -202,7 +203,7 @@ def test_no_remote_falls_back_to_local_branch(repo: Repo) -> None:
 
 def test_missing_target_branch_says_what_to_fetch(repo: Repo) -> None:
     with pytest.raises(
-        GitError, match=r"target branch origin/develop not found: run `git fetch origin develop`"
+        GitError, match="origin/develop not found: run `git fetch origin develop:refs/remotes/origin/develop`"
     ):
         changed(repo, target_branch="develop")
 
@@ -225,7 +226,7 @@ def test_missing_remote_branch_fetched_with_fetch(repo: Repo, tmp_path: Path) ->
     git(clone, "fetch", "-q", "origin", "feature")
     git(clone, "checkout", "-q", "FETCH_HEAD")
     git(clone, "update-ref", "-d", "refs/remotes/origin/main")
-    with pytest.raises(GitError, match="git fetch origin main"):
+    with pytest.raises(GitError, match="git fetch origin main:refs/remotes/origin/main"):
         detect(GitCli(clone), ChangeOptions())
     result = detect(GitCli(clone), ChangeOptions(fetch=True))
     assert [c.path for c in result.charts] == ["charts/a"]
@@ -291,3 +292,75 @@ def test_not_a_repository(tmp_path: Path) -> None:
 )
 def test_helmignore_follows_helm(rules: str, path: str, ignored: bool) -> None:
     assert HelmIgnore.parse(rules).ignores(path) is ignored
+
+
+def test_chart_at_the_repository_root(tmp_path: Path) -> None:
+    repo = Repo.create(tmp_path, {"Chart.yaml": chart_yaml("root", "1.0.0"), "templates/a.yaml": "a: 1\n"})
+    repo.branch("feature")
+    repo.write("templates/a.yaml", "a: 2\n")
+    repo.write(".github/charts/ci-fixture/Chart.yaml", chart_yaml("fixture"))
+    repo.commit("root change")
+    result = detect(GitCli(repo.path), ChangeOptions())
+    assert [(c.path, c.name, c.files) for c in result.charts] == [
+        (".", "root", (".github/charts/ci-fixture/Chart.yaml", "templates/a.yaml"))
+    ]
+
+
+def test_read_many_matches_read_for_unicode_binary_and_missing_files(repo: Repo) -> None:
+    repo.write("charts/a/Chart.yaml", chart_yaml("a", "1.0.0") + "description: café ☕\n")
+    (repo.path / "charts/a/latin1.txt").write_bytes(b"caf\xe9\n")
+    (repo.path / "charts/a/blob.bin").write_bytes(bytes(range(256)))
+    repo.commit("odd files")
+    git_repo = GitCli(repo.path)
+    names = ["charts/a/Chart.yaml", "charts/a/nope.yaml", "charts/a/values.yaml"]
+    assert git_repo.read_many("HEAD", names) == {n: git_repo.read("HEAD", n) for n in names}
+    assert git_repo.read_many("HEAD", names)["charts/a/nope.yaml"] is None
+    assert "café ☕".encode() in (git_repo.read_many("HEAD", names)["charts/a/Chart.yaml"] or b"")
+    # not UTF-8: falls back to one read per file instead of misparsing
+    odd = git_repo.read_many("HEAD", ["charts/a/latin1.txt", "charts/a/Chart.yaml"])
+    assert odd["charts/a/Chart.yaml"] == git_repo.read("HEAD", "charts/a/Chart.yaml")
+    result = detect(git_repo, ChangeOptions())
+    assert [(c.path, c.version) for c in result.charts] == [("charts/a", "1.0.0")]
+
+
+@pytest.mark.parametrize("depth", ["1", None])
+def test_following_the_hints_literally_fixes_a_ci_checkout(
+    repo: Repo, tmp_path: Path, depth: str | None
+) -> None:
+    """A CI-style checkout (one branch, maybe depth 1): run exactly the commands the errors name."""
+    repo.write("charts/a/values.yaml", "x\n")
+    repo.commit("a")
+    repo.git("push", "-q", "origin", "feature")
+    clone = tmp_path / "ci"
+    url = (tmp_path / "origin.git").as_uri()
+    git(
+        tmp_path,
+        "clone",
+        "-q",
+        *(["--depth", depth] if depth else []),
+        "--branch",
+        "feature",
+        url,
+        str(clone),
+    )
+    for _ in range(3):
+        try:
+            result = detect(GitCli(clone), ChangeOptions())
+            break
+        except GitError as exc:
+            command = re.search(r"run `(git [^`]+)`", str(exc))
+            assert command is not None, str(exc)
+            git(clone, *command.group(1).split()[1:])
+    else:
+        pytest.fail("the hints did not converge")
+    assert [c.path for c in result.charts] == ["charts/a"]
+
+
+def test_odd_file_names_survive(repo: Repo) -> None:
+    repo.write('charts/a/templates/we ird ☃,"q".yaml', "a: 1\n")
+    repo.git("mv", "charts/lib/templates/_helpers.tpl", "charts/lib/templates/help ers.tpl")
+    repo.commit("odd names")
+    result = detect(GitCli(repo.path), ChangeOptions())
+    files = {c.path: c.files for c in result.charts}
+    assert files["charts/a"] == ('charts/a/templates/we ird ☃,"q".yaml',)
+    assert files["charts/lib"] == ("charts/lib/templates/_helpers.tpl", "charts/lib/templates/help ers.tpl")

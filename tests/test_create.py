@@ -114,6 +114,9 @@ def test_starter_fills_in_the_name(run_cli: Callable[..., Any], tmp_path: Path, 
         "data:\n  chart: <CHARTNAME>\n"
     )
     (starter / "templates/link.yaml").symlink_to("/etc/hostname")
+    (starter / "templates/linkdir").symlink_to(tmp_path / "outside", target_is_directory=True)
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside/secret.yaml").write_text("secret: 1\n")
     result = run_cli("create", "--starter", "starter", "billing", cwd=tmp_path)
     assert result.exit_code == 0, result.stderr
     chart = tmp_path / "billing"
@@ -121,6 +124,7 @@ def test_starter_fills_in_the_name(run_cli: Callable[..., Any], tmp_path: Path, 
         (chart / "Chart.yaml").read_text().startswith("# our house starter\napiVersion: v2\nname: billing\n")
     )
     assert not (chart / "templates/link.yaml").exists()  # links in a starter are not followed
+    assert not (chart / "templates/linkdir").exists()
     rendered = helm(helm_oracle, "template", str(chart))
     assert rendered.returncode == 0, rendered.stderr
     assert manifests(rendered.stdout)[0]["metadata"]["name"] == "billing-config"

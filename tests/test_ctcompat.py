@@ -142,3 +142,20 @@ def test_list_changed_reads_ct_yaml(run_cli: Run, tmp_path: Path) -> None:
 def test_quiet_keys(run_cli: Run, tmp_path: Path, key: str) -> None:
     (tmp_path / "ct.yaml").write_text(key + "\n")
     assert "warning" not in config(run_cli, tmp_path)["_stderr"]
+
+
+def test_lintconf_and_chart_schema_from_cts_folder(tmp_path: Path) -> None:
+    (tmp_path / "lintconf.yaml").write_text("rules: {}\n")
+    (tmp_path / "chart_schema.yaml").write_text("name: str()\n")
+    known = {"lint-conf", "chart-yaml-schema"}
+    ct = load_ct_config(None, {}, tmp_path, known)
+    assert ct.values == {
+        "lint-conf": str(tmp_path / "lintconf.yaml"),
+        "chart-yaml-schema": str(tmp_path / "chart_schema.yaml"),
+    }
+    assert ct.origins["lint-conf"] == "lintconf.yaml (chart-testing's default location)"
+    # an explicit setting (file or CT_* variable) wins over the default location
+    (tmp_path / "ct.yaml").write_text("lint-conf: mine.yaml\n")
+    ct = load_ct_config(None, {"CT_CHART_YAML_SCHEMA": "s.yaml"}, tmp_path, known)
+    assert ct.values == {"lint-conf": "mine.yaml"}
+    assert ct.env_aliases == {"chart-yaml-schema": "CT_CHART_YAML_SCHEMA"}

@@ -362,3 +362,35 @@ def test_cli_template_stops_a_runaway_jinja_chart(run_cli_subprocess: Any, chart
     assert result.exit_code == 1
     assert "web/templates/loop.yaml.j2" in result.stderr and "time limit" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_lists_concatenate_but_cannot_be_mutated(chart_dir: Path) -> None:
+    (chart_dir / "values.yaml").write_text(VALUES + "args: [--a]\n")
+    (chart_dir / "templates/args.yaml.j2").write_text("args: {{ (Values.args + ['--b']) | toJson }}\n")
+    assert render(chart_dir)["web/templates/args.yaml"] == 'args: ["--a","--b"]\n'
+    (chart_dir / "templates/args.yaml.j2").write_text("{{ Values.args.append('--evil') }}\n")
+    with pytest.raises(RenderError, match="sandbox"):
+        render(chart_dir)
+
+
+def test_release_options_of_the_render_pipeline(chart_dir: Path) -> None:
+    from ci_helm.engine.base import ReleaseOptions
+
+    (chart_dir / "templates/caps.yaml.j2").write_text(
+        "{{ Release.Name }} {{ Release.Namespace }} {{ Release.Revision }} {{ Release.IsUpgrade }}"
+        " {{ Capabilities.KubeVersion.Minor }} {{ Capabilities.APIVersions.Has('example.com/v1') }}"
+        " {{ Template.Name }}\n"
+    )
+    options = ReleaseOptions(
+        name="shop",
+        namespace="prod",
+        revision=4,
+        is_install=False,
+        is_upgrade=True,
+        kube_version="1.31.0",
+        api_versions=("example.com/v1",),
+    )
+    out = render_jinja_chart(chart_from_dir(chart_dir), {}, options)
+    assert out["web/templates/caps.yaml"] == "shop prod 4 true 31 true web/templates/caps.yaml.j2\n"
+    default = render_jinja_chart(chart_from_dir(chart_dir), {}, ReleaseOptions())
+    assert default["web/templates/caps.yaml"].startswith("release-name default 1 false 35 false")

@@ -153,7 +153,10 @@ def test_shallow_clone_exit_2_with_hint(run_cli: Run, repo: Repo, tmp_path: Path
 def test_missing_target_branch_exit_2(run_cli: Run, repo: Repo) -> None:
     result = run_cli("list-changed", "--target-branch", "trunk", cwd=repo.path)
     assert result.exit_code == 2
-    assert "error: target branch origin/trunk not found: run `git fetch origin trunk`" in result.stderr
+    assert (
+        "error: target branch origin/trunk not found: run `git fetch origin trunk:refs/remotes/origin/trunk`"
+        in result.stderr
+    )
 
 
 def test_outside_a_repository_exit_2(run_cli: Run, tmp_path: Path) -> None:
@@ -165,3 +168,9 @@ def test_outside_a_repository_exit_2(run_cli: Run, tmp_path: Path) -> None:
 def test_report_formats_are_refused(run_cli: Run, repo: Repo) -> None:
     result = run_cli("list-changed", "--format", "junit", cwd=repo.path)
     assert result.exit_code == 2
+
+
+def test_missing_chart_dir_is_warned_about(run_cli: Run, repo: Repo) -> None:
+    result = run_cli("list-changed", "--chart-dirs", "chrats", cwd=repo.path)
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert "warning: chart dir 'chrats' does not exist" in result.stderr

@@ -13,6 +13,7 @@ from ci_helm.cli.common import GLOBAL_SETTINGS
 from ci_helm.cli.context import Context, Output
 from ci_helm.cli.reporting import REPORT_SETTINGS, emit_reports, report_targets
 from ci_helm.errors import UsageError
+from ci_helm.model.results import ChartReport, CheckResult, Level, Problem, RunReport
 from ci_helm.settings import resolve
 from tests.support.reports import RULE_DOCS, sample_report
 
@@ -87,3 +88,55 @@ def test_unwritable_report_path_is_a_clear_error(tmp_path: Path) -> None:
     ctx = make_ctx(tmp_path, {"report": ["junit=file/lint.xml"]})
     with pytest.raises(UsageError, match="cannot write report"):
         emit_reports(sample_report(), ctx)
+
+
+def lint_style_report() -> RunReport:
+    """Paths as the lint runner writes them: prefixed with the chart as displayed; the chart itself
+    for a finding about the whole chart."""
+    chart = ChartReport(
+        chart="charts/a",
+        name="a",
+        version="1.0.0",
+        checks=[
+            CheckResult(
+                "image-tag",
+                [
+                    Problem(
+                        "image-tag", Level.ERROR, "pin it", "charts/a/templates/d.yaml", 4, scenario="default"
+                    )
+                ],
+            ),
+            CheckResult("maintainers", [Problem("maintainers", Level.WARNING, "add one", "charts/a")]),
+        ],
+    )
+    return RunReport("lint", [chart])
+
+
+def test_paths_from_the_workspace_root_when_run_from_a_subfolder(tmp_path: Path) -> None:
+    sub = tmp_path / "helm"
+    sub.mkdir()
+    summary = tmp_path / "summary.md"
+    env = {"GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": str(tmp_path), "GITHUB_STEP_SUMMARY": str(summary)}
+    ctx = make_ctx(sub, {"format": "json", "report": ["sarif=out.sarif"]}, env)
+    emit_reports(lint_style_report(), ctx, rules={})
+    assert [line for line in stderr(ctx).splitlines() if line.startswith("::")] == [
+        "::error file=helm/charts/a/templates/d.yaml,line=4,title=image-tag (a) [default]::pin it",
+        "::warning file=helm/charts/a/Chart.yaml,title=maintainers (a)::add one",
+    ]
+    sarif = json.loads((sub / "out.sarif").read_text())
+    uris = [
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]
+    ]
+    assert uris == ["helm/charts/a/templates/d.yaml", "helm/charts/a/Chart.yaml"]
+    # JSON on stdout keeps paths as the user gave them (relative to where they stand)
+    problems = json.loads(stdout(ctx))["charts"][0]["checks"]
+    assert [c["problems"][0]["file"] for c in problems] == ["charts/a/templates/d.yaml", None]
+    assert "| `helm/charts/a` |" in summary.read_text()
+
+
+def test_report_emit_shortcut_for_commands(tmp_path: Path) -> None:
+    from ci_helm.report import emit
+
+    ctx = make_ctx(tmp_path, {"format": "junit"})
+    emit(ctx, lint_style_report())
+    assert ET.fromstring(stdout(ctx).encode()).get("tests") == "2"

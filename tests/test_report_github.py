@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ci_helm.model.results import ChartReport, Level, Problem
+from ci_helm.model.results import ChartReport, CheckResult, Level, Problem, RunReport
 from ci_helm.report import render
 from ci_helm.report.github import annotation, annotation_lines, escape_data, escape_property, step_summary
 from tests.support.reports import sample_report
@@ -53,3 +53,18 @@ def test_step_summary_markdown() -> None:
     assert "<details><summary>charts/web,app: 3 problems</summary>" in md
     assert "| error | chart-schema | charts/web,app/Chart.yaml:3 | a \\| b &lt;script&gt; |" in md
     assert "100% mutable" in md and "<br>" in md
+
+
+def test_step_summary_stays_under_githubs_size_limit() -> None:
+    charts = [
+        ChartReport(
+            f"charts/c{i}",
+            name=f"c{i}",
+            checks=[CheckResult("x", [Problem("r", Level.ERROR, "m" * 2000)] * 50)],
+        )
+        for i in range(20)
+    ]
+    md = step_summary(RunReport("lint", charts))
+    assert len(md.encode()) < 1024 * 1024
+    assert "| `charts/c19` |" in md  # every chart is in the table
+    assert "on left out (size limit)" in md

@@ -24,9 +24,8 @@ def validator() -> jsonschema.Draft4Validator:
 
 
 def sarif(report: RunReport) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(
-        render("sarif", report, RenderOptions(rules=RULE_DOCS, tool_version="0.1.0"))
-    )
+    options = RenderOptions(rules=RULE_DOCS, rule_levels={"image-tag": "warning"}, tool_version="0.1.0")
+    data: dict[str, Any] = json.loads(render("sarif", report, options))
     return data
 
 
@@ -53,6 +52,8 @@ def test_rules_documented_from_the_registry() -> None:
     assert (
         by_id["chart-info"]["shortDescription"]["text"] == "ci-helm check chart-info"
     )  # not in the registry
+    assert by_id["image-tag"]["defaultConfiguration"] == {"level": "warning"}
+    assert "defaultConfiguration" not in by_id["chart-schema"]
 
 
 def test_results_have_levels_locations_and_rule_indexes() -> None:

@@ -105,6 +105,22 @@ class GitCli:
         # proc decodes output as UTF-8; we only read text files (Chart.yaml, .helmignore) this way.
         return done.stdout.encode("utf-8") if done.ok else None
 
+    def read_many(self, rev: str | None, paths: list[str]) -> dict[str, bytes | None]:
+        if rev is None or not paths or any("\n" in p for p in paths):
+            return {p: self.read(rev, p) for p in paths}
+        done = proc.run(
+            [self._git, "cat-file", "--batch"],
+            cwd=self.root,
+            env=self._env,
+            timeout=self._timeout,
+            input="".join(f"{rev}:{p}\n" for p in paths),
+            check=False,
+        )
+        try:
+            return _parse_batch(done.stdout.encode("utf-8"), paths)
+        except ValueError:  # not UTF-8 text after all: sizes no longer line up, read one by one
+            return {p: self.read(rev, p) for p in paths}
+
     def fetch(self, remote: str, branch: str, *, unshallow: bool) -> None:
         refspec = f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}"
         args = ["fetch", "--no-tags", "--quiet", *(["--unshallow"] if unshallow else []), remote, refspec]
@@ -133,6 +149,28 @@ def _parse_name_status(text: str) -> list[FileChange]:
         else:
             out.append(FileChange(status, fields[i + 1]))
             i += 2
+    return out
+
+
+def _parse_batch(data: bytes, paths: list[str]) -> dict[str, bytes | None]:
+    """``git cat-file --batch`` output: ``<sha> <type> <size>\\n<content>\\n`` or ``<name> missing\\n``."""
+    out: dict[str, bytes | None] = {}
+    pos = 0
+    for path in paths:
+        end = data.index(b"\n", pos)
+        header = data[pos:end].decode("utf-8").split(" ")
+        pos = end + 1
+        if header[-1] in ("missing", "ambiguous"):
+            out[path] = None
+            continue
+        if len(header) != 3:
+            raise ValueError(f"unexpected cat-file header {header!r}")
+        size = int(header[2])
+        body = data[pos : pos + size]
+        if len(body) != size or data[pos + size : pos + size + 1] != b"\n":
+            raise ValueError("cat-file content does not match its size")
+        out[path] = body if header[1] == "blob" else None
+        pos += size + 1
     return out
 
 

@@ -3,13 +3,12 @@
 Pure over a :class:`GitRepo` Protocol; ``ci_helm.adapters.git.GitCli`` is the real one.
 """
 
+from ci_helm.changes.base import Base, ChangeOptions, resolve_base
 from ci_helm.changes.detect import (
-    Base,
     ChangedChart,
-    ChangeOptions,
     ChangeSet,
+    base_versions,
     detect,
-    resolve_base,
     versions_at,
 )
 from ci_helm.changes.repo import WORKTREE, FileChange, GitRepo
@@ -22,6 +21,7 @@ __all__ = [
     "ChangedChart",
     "FileChange",
     "GitRepo",
+    "base_versions",
     "detect",
     "resolve_base",
     "versions_at",

@@ -21,6 +21,7 @@ from ci_helm.yamlio import load_yaml
 
 __all__ = [
     "ChartInfo",
+    "chart_file",
     "dependents_closure",
     "find_charts",
     "in_dirs",
@@ -46,10 +47,15 @@ def relative_to(path: str, folder: str) -> str:
     return path if folder == ROOT else path[len(folder) + 1 :]
 
 
+def _hidden(path: str) -> bool:
+    """Charts in hidden folders (``.github/``, ``.git/``) are not the repository's charts."""
+    return any(part.startswith(".") for part in path.split("/")[:-1])
+
+
 def find_charts(files: Iterable[str]) -> list[str]:
     """Top-level chart folders among ``files``: those with a Chart.yaml and no chart above them."""
     folders = sorted(
-        {_parent_of(f) for f in files if posixpath.basename(f) == "Chart.yaml"},
+        {_parent_of(f) for f in files if posixpath.basename(f) == "Chart.yaml" and not _hidden(f)},
         key=lambda d: (0 if d == ROOT else d.count("/") + 1, d),
     )
     top: list[str] = []
@@ -93,20 +99,25 @@ class ChartInfo:
     error: str | None = None  # why Chart.yaml could not be read (lint reports it properly)
 
 
+def chart_file(chart: str, name: str) -> str:
+    """The repository path of a file at the chart's root."""
+    return name if chart == ROOT else posixpath.join(chart, name)
+
+
 def read_chart_info(chart: str, read: Callable[[str], bytes | None]) -> ChartInfo | None:
     """Parse ``<chart>/Chart.yaml`` through ``read`` (repository path → bytes); ``None`` if absent."""
-    data = read(posixpath.join(chart, "Chart.yaml") if chart != ROOT else "Chart.yaml")
+    data = read(chart_file(chart, "Chart.yaml"))
     if data is None:
         return None
     fallback = posixpath.basename(chart) if chart != ROOT else ""
     try:
-        meta = load_yaml(data, path=posixpath.join(chart, "Chart.yaml"))
+        meta = load_yaml(data, path=chart_file(chart, "Chart.yaml"))
     except YamlError as exc:
         return ChartInfo(fallback, "", error=str(exc))
     if not isinstance(meta, dict):
         return ChartInfo(fallback, "", error=f"{chart}/Chart.yaml is not a mapping")
     deps = _dependencies(meta)
-    requirements = read(posixpath.join(chart, "requirements.yaml") if chart != ROOT else "requirements.yaml")
+    requirements = read(chart_file(chart, "requirements.yaml"))
     if requirements is not None:
         with suppress(YamlError):  # lint reports a broken requirements.yaml; here it adds no edges
             deps += _dependencies(load_yaml(requirements) or {})

@@ -1,8 +1,5 @@
-"""Which charts a change touches, against the merge-base with the target branch (or ``--since``).
-
-The answer is either right or an error that says what to fetch: a shallow clone or a missing
-target branch never degrades into "nothing changed".
-"""
+"""Which charts a change touches: changed files mapped to top-level charts, minus ignored files,
+plus the charts that use a changed chart through ``file://``; with each chart's versions."""
 
 from __future__ import annotations
 
@@ -11,8 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ci_helm.changes.base import Base, ChangeOptions, resolve_base
 from ci_helm.changes.charts import (
     ChartInfo,
+    chart_file,
     dependents_closure,
     find_charts,
     in_dirs,
@@ -24,35 +23,11 @@ from ci_helm.changes.charts import (
 )
 from ci_helm.changes.ignore import GlobSet, HelmIgnore
 from ci_helm.changes.repo import FileChange, GitRepo
-from ci_helm.errors import GitError
 from ci_helm.model.semver import SemverError, Version
 
-__all__ = ["Base", "ChangeOptions", "ChangeSet", "ChangedChart", "detect", "resolve_base", "versions_at"]
+__all__ = ["ChangeSet", "ChangedChart", "base_versions", "detect", "versions_at"]
 
 Status = Literal["added", "modified", "removed"]
-CHECKOUT_HINT = "in GitHub Actions: actions/checkout with `fetch-depth: 0`"
-
-
-@dataclass(frozen=True)
-class ChangeOptions:
-    chart_dirs: tuple[str, ...] = (".",)
-    excluded_charts: tuple[str, ...] = ()
-    remote: str = "origin"
-    target_branch: str = "main"
-    since: str | None = None
-    include_uncommitted: bool = False
-    honor_helmignore: bool = False
-    ignore_globs: tuple[str, ...] = ()
-    fetch: bool = False
-
-
-@dataclass(frozen=True)
-class Base:
-    """What we compare against: the merge-base commit, and the ref it was computed from."""
-
-    commit: str
-    ref: str  # "origin/main", "main" (no remote), or the --since ref
-    ref_commit: str
 
 
 @dataclass(frozen=True)
@@ -87,57 +62,6 @@ class ChangeSet:
         return [c for c in self.charts if include_removed or c.status != "removed"]
 
 
-def target_ref(repo: GitRepo, options: ChangeOptions) -> str:
-    """``<remote>/<branch>`` when the remote is configured, else the local branch."""
-    if repo.has_remote(options.remote):
-        return f"{options.remote}/{options.target_branch}"
-    return options.target_branch
-
-
-def resolve_base(repo: GitRepo, options: ChangeOptions) -> Base:
-    if repo.resolve("HEAD") is None:
-        raise GitError("the repository has no commit yet: nothing to compare")
-    ref = options.since or target_ref(repo, options)
-    ref_commit = repo.resolve(ref)
-    if ref_commit is None and options.fetch and not options.since and repo.has_remote(options.remote):
-        repo.fetch(options.remote, options.target_branch, unshallow=repo.is_shallow())
-        ref_commit = repo.resolve(ref)
-    if ref_commit is None:
-        raise GitError(_missing_ref_message(repo, options, ref))
-    merge_base = repo.merge_base(ref, "HEAD")
-    if merge_base is None and repo.is_shallow() and options.fetch and repo.has_remote(options.remote):
-        repo.fetch(options.remote, options.target_branch, unshallow=True)
-        merge_base = repo.merge_base(ref, "HEAD")
-    if merge_base is None:
-        raise GitError(_no_merge_base_message(repo, options, ref))
-    return Base(merge_base, ref, ref_commit)
-
-
-def _missing_ref_message(repo: GitRepo, options: ChangeOptions, ref: str) -> str:
-    if options.since:
-        return f"--since {ref}: no such revision here; fetch it (e.g. `git fetch {options.remote} {ref}`)"
-    if repo.has_remote(options.remote):
-        return (
-            f"target branch {ref} not found: run `git fetch {options.remote} {options.target_branch}` "
-            f"({CHECKOUT_HINT}), or pass --fetch; set --target-branch if yours is not "
-            f"{options.target_branch!r}"
-        )
-    return (
-        f"target branch {options.target_branch!r} not found and there is no remote {options.remote!r}: "
-        "set --target-branch and --remote, or --since REF"
-    )
-
-
-def _no_merge_base_message(repo: GitRepo, options: ChangeOptions, ref: str) -> str:
-    if repo.is_shallow():
-        return (
-            f"shallow clone: HEAD and {ref} share no commit in the fetched history, so the changes "
-            f"cannot be known: run `git fetch --unshallow {options.remote}` ({CHECKOUT_HINT}), "
-            "or pass --fetch"
-        )
-    return f"HEAD and {ref} have no common history: pick the right --target-branch or --since"
-
-
 def detect(repo: GitRepo, options: ChangeOptions) -> ChangeSet:
     return _Detection(repo, options, resolve_base(repo, options)).run()
 
@@ -151,24 +75,40 @@ class _Detection:
         self.now = find_charts(repo.list_files(self.rev))
         self.before = find_charts(repo.list_files(base.commit))
         self._helmignores: dict[str, HelmIgnore] = {}
+        self._cache: dict[tuple[str | None, str], bytes | None] = {}
 
     def run(self) -> ChangeSet:
         counted, ignored, unowned = self._counted_files(self.repo.diff(self.base.commit, self.rev))
+        self._prefetch(self.rev, self.now)
         infos = {c: read_chart_info(c, self._reader(self.rev)) for c in self.now}
         uses = {
             c: local_dependencies(c, i, self.now + self.before) for c, i in infos.items() if i is not None
         }
         via = dependents_closure(counted, uses)
-        charts = []
-        for path in sorted(set(counted) | set(via)):
-            if in_dirs(path, self.options.chart_dirs) and not is_excluded(path, self.options.excluded_charts):
-                charts.append(
-                    self._changed_chart(path, infos.get(path), counted.get(path, []), via.get(path))
-                )
+        listed = [
+            path
+            for path in sorted(set(counted) | set(via))
+            if in_dirs(path, self.options.chart_dirs) and not is_excluded(path, self.options.excluded_charts)
+        ]
+        self._prefetch(self.base.commit, listed)
+        self._prefetch(self.base.ref_commit, listed)
+        charts = [self._changed_chart(p, infos.get(p), counted.get(p, []), via.get(p)) for p in listed]
         return ChangeSet(self.base, tuple(charts), tuple(ignored), tuple(unowned))
 
+    def _prefetch(self, rev: str | None, charts: list[str]) -> None:
+        """Read every chart's Chart.yaml and requirements.yaml at ``rev`` in one go."""
+        names = [chart_file(c, n) for c in charts for n in ("Chart.yaml", "requirements.yaml")]
+        wanted = [n for n in names if (rev, n) not in self._cache]
+        for name, data in self.repo.read_many(rev, wanted).items():
+            self._cache[(rev, name)] = data
+
     def _reader(self, rev: str | None) -> Callable[[str], bytes | None]:
-        return lambda path: self.repo.read(rev, path)
+        def read(path: str) -> bytes | None:
+            if (rev, path) not in self._cache:
+                self._cache[(rev, path)] = self.repo.read(rev, path)
+            return self._cache[(rev, path)]
+
+        return read
 
     def _counted_files(self, changes: list[FileChange]) -> tuple[dict[str, list[str]], list[str], list[str]]:
         """Changed files per chart that count, plus the ignored and chart-less ones."""
@@ -190,7 +130,7 @@ class _Detection:
         if not self.options.honor_helmignore:
             return False
         if chart not in self._helmignores:
-            name = posixpath.join(chart, ".helmignore") if chart != "." else ".helmignore"
+            name = chart_file(chart, ".helmignore")
             data = self.repo.read(self.rev, name)
             data = self.repo.read(self.base.commit, name) if data is None else data
             self._helmignores[chart] = HelmIgnore.parse(data.decode("utf-8", "replace") if data else "")
@@ -227,3 +167,11 @@ def versions_at(repo: GitRepo, rev: str, charts: list[str]) -> dict[str, str | N
         return repo.read(rev, path)
 
     return {c: (i.version if (i := read_chart_info(c, reader)) else None) for c in charts}
+
+
+def base_versions(
+    repo: GitRepo, options: ChangeOptions, charts: list[str]
+) -> tuple[Base, dict[str, str | None]]:
+    """The version each chart had on the merge-base (``None``: new chart), for version-increment checks."""
+    base = resolve_base(repo, options)
+    return base, versions_at(repo, base.commit, charts)

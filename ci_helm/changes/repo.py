@@ -51,6 +51,10 @@ class GitRepo(Protocol):
         """A file's content at ``rev`` (``None``: the working tree), or ``None`` when it is absent."""
         ...
 
+    def read_many(self, rev: str | None, paths: list[str]) -> dict[str, bytes | None]:
+        """:meth:`read` for several paths at once (one git process instead of one per file)."""
+        ...
+
     def fetch(self, remote: str, branch: str, *, unshallow: bool) -> None:
         """Fetch ``branch`` into ``refs/remotes/<remote>/<branch>``, deepening a shallow clone first."""
         ...

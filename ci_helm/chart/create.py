@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ci_helm.adapters.atomicfile import write_tree_atomic
 from ci_helm.chart.model import TemplateEngine
 from ci_helm.errors import ChartError, UsageError
 
-__all__ = ["PLACEHOLDER", "STARTERS", "CreatedChart", "create_chart", "validate_chart_name"]
+__all__ = ["PLACEHOLDER", "STARTERS", "CreatedChart", "create_chart", "starter_files", "validate_chart_name"]
 
 PLACEHOLDER = "<CHARTNAME>"
 STARTERS = Path(__file__).parent / "starters"
@@ -52,48 +51,44 @@ def create_chart(destination: Path, *, jinja: bool = False, starter: Path | None
         raise UsageError("--jinja and --starter cannot be combined: a starter decides its own engine")
     source = starter if starter is not None else STARTERS / ("jinja" if jinja else "gotpl")
     _check_starter(source)
-    if destination.exists() or destination.is_symlink():
-        raise UsageError("already exists; refusing to overwrite it (choose a new NAME)", path=destination)
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=destination.parent))
-    try:
-        staging.chmod(0o755)  # mkdtemp makes it private; a chart directory is an ordinary one
-        files = _copy_starter(source, staging, name)
-        os.rename(staging, destination)  # atomic; fails rather than merging into a new directory
-    except OSError as exc:
-        raise ChartError(f"cannot create the chart: {exc.strerror or exc}", path=destination) from None
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+    files = starter_files(source, name)
+    write_tree_atomic(destination, files)
     engine: TemplateEngine = "jinja" if any(f.endswith((".j2", ".jinja")) for f in files) else "gotpl"
     return CreatedChart(name=name, path=destination, engine=engine, files=tuple(files))
 
 
 def _check_starter(source: Path) -> None:
     if not source.is_dir():
-        raise UsageError(f"starter {source} is not a directory", path=source)
+        raise UsageError("starter is not a directory", path=source)
     if not (source / "Chart.yaml").is_file():
-        raise UsageError(f"starter {source} is not a chart: it has no Chart.yaml", path=source)
+        raise UsageError("starter is not a chart: it has no Chart.yaml", path=source)
 
 
-def _copy_starter(source: Path, target: Path, name: str) -> list[str]:
-    """Copy regular files only (links in a starter are skipped), filling in the chart name."""
-    written: list[str] = []
-    for path in sorted(source.rglob("*")):
+def starter_files(source: Path, name: str) -> dict[str, bytes]:
+    """The starter's regular files (links are skipped) with the chart name filled in."""
+    files: dict[str, bytes] = {}
+    for path in _regular_files(source):
         rel = path.relative_to(source)
-        if path.is_symlink() or not path.is_file() or "__pycache__" in rel.parts:
-            continue
         if path.stat().st_size > _MAX_STARTER_FILE:
             raise ChartError("starter file is over 4 MiB", path=path)
         data = path.read_bytes()
         if rel.as_posix() == "Chart.yaml":
             data = _set_chart_name(data.decode("utf-8"), name).encode()
-        data = data.replace(PLACEHOLDER.encode(), name.encode())
-        out = target / rel
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(data)
-        written.append(rel.as_posix())
-    return written
+        files[rel.as_posix()] = data.replace(PLACEHOLDER.encode(), name.encode())
+    return files
+
+
+def _regular_files(source: Path) -> list[Path]:
+    """Files under ``source`` without following links (a linked directory could reach anywhere)."""
+    found: list[Path] = []
+    for root, dirs, names in os.walk(source, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        found += [
+            Path(root) / n
+            for n in sorted(names)
+            if (Path(root) / n).is_file() and not (Path(root) / n).is_symlink()
+        ]
+    return found
 
 
 def _set_chart_name(text: str, name: str) -> str:

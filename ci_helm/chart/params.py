@@ -120,29 +120,37 @@ def chart_parameters(
 
 
 def _walk(
-    node: yaml.Node, value: Any, parts: tuple[str, ...], lines: list[str], anywhere: Mapping[str, str]
+    node: yaml.Node | None, value: Any, parts: tuple[str, ...], lines: list[str], anywhere: Mapping[str, str]
 ) -> Iterator[Parameter]:
-    if not isinstance(node, yaml.MappingNode) or not isinstance(value, Mapping):
+    """Keys in the order of the loaded values; comments where the key has a node of its own.
+
+    Keys merged in with ``<<: *anchor`` (or with a non-string spelling) have no node here, so
+    they are listed without line and comments.
+    """
+    if not isinstance(value, Mapping):
         return
-    for key_node, value_node in node.value:
-        key = key_node.value
-        if key == "<<" or key not in value:
-            continue
+    nodes = {}
+    if isinstance(node, yaml.MappingNode):
+        nodes = {k.value: (k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value != "<<"}
+    for key, sub in value.items():
         sub_parts = (*parts, str(key))
-        dotted = parameter_path(sub_parts)
-        doc = _doc_above(lines, key_node.start_mark.line, key_node.start_mark.column)
+        key_node, value_node = nodes.get(str(key), (None, None))
+        doc = (
+            _Doc()
+            if key_node is None
+            else _doc_above(lines, key_node.start_mark.line, key_node.start_mark.column)
+        )
         if doc.ignored:
             continue
-        text = doc.text or anywhere.get(dotted, "") or _inline(lines, value_node)
-        sub = value[key]
-        nested = isinstance(sub, Mapping) and sub and isinstance(value_node, yaml.MappingNode)
+        dotted = parameter_path(sub_parts)
+        nested = isinstance(sub, Mapping) and bool(sub)
         if not nested or doc.text:
             yield Parameter(
                 path=dotted,
                 type=doc.type or type_name(sub),
                 default=sub,
-                description=text,
-                line=key_node.start_mark.line + 1,
+                description=doc.text or anywhere.get(dotted, "") or _inline(lines, value_node),
+                line=None if key_node is None else key_node.start_mark.line + 1,
                 default_text=doc.default,
                 parts=sub_parts,
             )
@@ -202,7 +210,7 @@ def _docs_anywhere(lines: list[str]) -> dict[str, str]:
     return found
 
 
-def _inline(lines: list[str], node: yaml.Node) -> str:
+def _inline(lines: list[str], node: yaml.Node | None) -> str:
     if not isinstance(node, yaml.ScalarNode) or node.end_mark.line != node.start_mark.line:
         return ""
     rest = lines[node.end_mark.line][node.end_mark.column :].strip()

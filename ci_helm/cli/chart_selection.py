@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from ci_helm.changes import ChangeOptions, ChangeSet, detect
+from ci_helm.changes import Base, ChangeOptions, ChangeSet, base_versions, detect
 from ci_helm.changes.charts import is_excluded
 from ci_helm.cli.context import Context
-from ci_helm.errors import UsageError
+from ci_helm.errors import GitError, UsageError
 from ci_helm.settings import Setting, declare
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "detect_changes",
     "find_all_charts",
     "select_charts",
+    "versions_on_base",
 ]
 
 CHANGE_SETTINGS = declare(
@@ -89,6 +90,9 @@ class ChartSelection:
 
 def change_options(ctx: Context, repo_root: Path) -> ChangeOptions:
     s = ctx.settings
+    for folder in s.get("chart-dirs") or ["."]:
+        if not (ctx.cwd / folder).is_dir():  # a typo would otherwise read as "nothing changed"
+            ctx.out.warn(f"chart dir {folder!r} does not exist (only charts deleted from it can be listed)")
     return ChangeOptions(
         chart_dirs=tuple(_to_repo(ctx.cwd, repo_root, d) for d in s.get("chart-dirs") or ["."]),
         excluded_charts=tuple(s.get("excluded-charts") or ()),
@@ -166,6 +170,26 @@ def select_charts(
         return ChartSelection([Path(c) for c in explicit], "explicit")
     if want_all or (default == "all" and not want_changed):
         return ChartSelection(find_all_charts(ctx), "all")
-    changes, root = detect_changes(ctx)
+    try:
+        changes, root = detect_changes(ctx)
+    except GitError as exc:
+        if want_changed:
+            raise
+        # Nobody asked for change detection: say how to pick charts without it.
+        raise GitError(f"{exc.message} (or name the charts, or pass --all)") from None
     charts = [Path(to_cwd(ctx, root, c.path)) for c in changes.listed()]
     return ChartSelection(charts, "changed", changes)
+
+
+def versions_on_base(ctx: Context, charts: Sequence[Path]) -> tuple[Base, dict[Path, str | None]]:
+    """Each chart's Chart.yaml version on the merge-base with the target (``None``: a new chart).
+
+    For lint's version-increment rule when charts were named or taken with ``--all``; in
+    ``--changed`` mode ``ChartSelection.changes`` already carries ``base_version``.
+    """
+    from ci_helm.wiring import git_repo
+
+    repo = git_repo(ctx.cwd, ctx.environ)
+    in_repo = {chart: _to_repo(ctx.cwd, repo.root, str(chart)) for chart in charts}
+    base, versions = base_versions(repo, change_options(ctx, repo.root), list(in_repo.values()))
+    return base, {chart: versions[rel] for chart, rel in in_repo.items()}

@@ -9,6 +9,7 @@ Markdown summary is appended to ``$GITHUB_STEP_SUMMARY`` without being asked.
 
 from __future__ import annotations
 
+import importlib
 import os
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -20,6 +21,7 @@ from ci_helm.cli.context import Context
 from ci_helm.errors import UsageError
 from ci_helm.model.results import RunReport
 from ci_helm.report import FORMATS, RenderOptions, render
+from ci_helm.report.common import rebase
 from ci_helm.report.github import annotation_lines, step_summary
 from ci_helm.settings import Setting, declare
 
@@ -69,16 +71,49 @@ def emit_reports(
 
     ``rules`` maps rule ids to their documentation (the lint rule docstrings) for SARIF.
     """
-    options = RenderOptions(color=ctx.out.color, rules=dict(rules or {}), tool_version=ci_helm.__version__)
-    targets = report_targets(ctx, report_args)
-    ctx.out.write(
-        render(ctx.format, report, options if ctx.format == "text" else replace(options, color=False))
+    docs, levels = (dict(rules), {}) if rules is not None else _registered_rules()
+    options = RenderOptions(
+        color=ctx.out.color, rules=docs, rule_levels=levels, tool_version=ci_helm.__version__
     )
+    targets = report_targets(ctx, report_args)
+    from_root = rebase(report, _repo_prefix(ctx))
+    ctx.out.write(_render(ctx.format, report, from_root, options))
     for fmt, path in targets:
-        write_atomic(path, render(fmt, report, replace(options, color=False)))
+        write_atomic(path, _render(fmt, report, from_root, replace(options, color=False)))
         ctx.out.info(f"wrote {fmt} report to {path}")
     if ctx.in_github_actions and ctx.settings.get("github-annotations", True):
-        _feed_github(report, ctx)
+        _feed_github(from_root, ctx)
+
+
+def _render(fmt: str, report: RunReport, from_root: RunReport, options: RenderOptions) -> str:
+    """People read paths from where they stand; CI servers resolve them from the repository root."""
+    if fmt in _CWD_FORMATS:
+        return render(fmt, report, options if fmt == "text" else replace(options, color=False))
+    return render(fmt, from_root, replace(options, color=False))
+
+
+_CWD_FORMATS = ("text", "json")
+
+
+def _repo_prefix(ctx: Context) -> str:
+    """The current directory relative to the CI workspace (GitHub, GitLab), when it is below it."""
+    root = ctx.environ.get("GITHUB_WORKSPACE") or ctx.environ.get("CI_PROJECT_DIR")
+    if not root:
+        return ""
+    rel = os.path.relpath(ctx.cwd.resolve(), Path(root).resolve())
+    return "" if rel.startswith("..") else Path(rel).as_posix()
+
+
+def _registered_rules() -> tuple[dict[str, str], dict[str, str]]:
+    """Lint rule docs (their docstrings) and default levels for SARIF, when the plug-ins are there."""
+    try:
+        registry = importlib.import_module("ci_helm.lint.registry")
+    except ImportError:
+        return {}, {}
+    rules = list(registry.all_rules())
+    docs = {str(r.id): str(r.doc) for r in rules}
+    levels = {str(r.id): str(getattr(r.default_level, "value", r.default_level)) for r in rules}
+    return docs, levels
 
 
 def _feed_github(report: RunReport, ctx: Context) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import posixpath
 from collections.abc import Mapping
@@ -9,13 +10,14 @@ from dataclasses import dataclass, field
 
 from ci_helm.model.results import ChartReport, CheckResult, Level, Problem, RunReport
 
-__all__ = ["RenderOptions", "fingerprint", "problem_file", "rule_summary", "summary_line"]
+__all__ = ["RenderOptions", "fingerprint", "problem_file", "rebase", "rule_summary", "summary_line"]
 
 
 @dataclass(frozen=True)
 class RenderOptions:
     color: bool = False
     rules: Mapping[str, str] = field(default_factory=dict)  # rule id -> documentation (the docstring)
+    rule_levels: Mapping[str, str] = field(default_factory=dict)  # rule id -> default level
     tool_version: str = ""
 
 
@@ -26,11 +28,36 @@ def problem_file(chart: ChartReport, problem: Problem) -> str | None:
     """
     if problem.path is None:
         return None
-    path = problem.path.replace("\\", "/")
-    root = chart.chart.rstrip("/")
-    if path.startswith("/") or root in ("", ".") or path == root or path.startswith(root + "/"):
+    path = problem.path.replace("\\", "/").rstrip("/")
+    root = chart.chart.replace("\\", "/").rstrip("/")
+    if path in (root, ""):
+        return None  # the chart as a whole: no file to point at
+    if path.startswith("/") or root in ("", ".") or path.startswith(root + "/"):
         return path
     return posixpath.normpath(posixpath.join(root, path))
+
+
+def rebase(report: RunReport, prefix: str) -> RunReport:
+    """The report with chart and file paths under ``prefix`` (the current directory, seen from the
+    repository root), for formats read by tools that resolve paths from the root."""
+    if prefix in ("", "."):
+        return report
+    charts = []
+    for chart in report.charts:
+        checks = [
+            dataclasses.replace(check, problems=[_rebased(chart, p, prefix) for p in check.problems])
+            for check in chart.checks
+        ]
+        root = posixpath.normpath(posixpath.join(prefix, chart.chart))
+        charts.append(dataclasses.replace(chart, chart=root, checks=checks))
+    return dataclasses.replace(report, charts=charts)
+
+
+def _rebased(chart: ChartReport, problem: Problem, prefix: str) -> Problem:
+    path = problem_file(chart, problem)
+    if path is None or path.startswith("/"):
+        return dataclasses.replace(problem, path=path)
+    return dataclasses.replace(problem, path=posixpath.normpath(posixpath.join(prefix, path)))
 
 
 def chart_file(chart: ChartReport) -> str:

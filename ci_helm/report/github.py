@@ -15,6 +15,8 @@ from ci_helm.report.text import chart_lines, chart_title
 __all__ = ["annotation", "annotation_lines", "escape_data", "escape_property", "render", "step_summary"]
 
 _COMMAND = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "notice"}
+# GitHub refuses a step summary over 1 MiB; stay well below, the chart table always fits first.
+SUMMARY_LIMIT = 512 * 1024
 
 
 def escape_data(text: str) -> str:
@@ -84,16 +86,31 @@ def step_summary(report: RunReport) -> str:
             f"| `{_cell(chart.chart)}` | {_cell(chart.version)} | {result} | "
             f"{c[Level.ERROR]} | {c[Level.WARNING]} | {c[Level.INFO]} |"
         )
+    budget = SUMMARY_LIMIT - sum(len(line.encode()) + 1 for line in lines)
     for chart in (c for c in report.charts if c.problems):
-        lines += [
-            "",
-            f"<details><summary>{_cell(chart.chart)}: {plural(len(chart.problems), 'problem')}</summary>",
-            "",
-        ]
-        lines += ["| level | rule | location | message |", "|---|---|---|---|"]
-        for p in chart.problems:
-            where = (problem_file(chart, p) or "") + (f":{p.line}" if p.line is not None else "")
-            rule = p.rule + (f" [{p.scenario}]" if p.scenario else "")
-            lines.append(f"| {p.level.value} | {_cell(rule)} | {_cell(where)} | {_cell(p.message)} |")
-        lines += ["", "</details>"]
+        block = _details(chart)
+        size = sum(len(line.encode()) + 1 for line in block)
+        if size > budget:
+            lines += [
+                "",
+                f"_Details from `{_cell(chart.chart)}` on left out (size limit): see the full report._",
+            ]
+            break
+        lines += block
+        budget -= size
     return "\n".join(lines) + "\n\n"
+
+
+def _details(chart: ChartReport) -> list[str]:
+    lines = [
+        "",
+        f"<details><summary>{_cell(chart.chart)}: {plural(len(chart.problems), 'problem')}</summary>",
+        "",
+        "| level | rule | location | message |",
+        "|---|---|---|---|",
+    ]
+    for p in chart.problems:
+        where = (problem_file(chart, p) or "") + (f":{p.line}" if p.line is not None else "")
+        rule = p.rule + (f" [{p.scenario}]" if p.scenario else "")
+        lines.append(f"| {p.level.value} | {_cell(rule)} | {_cell(where)} | {_cell(p.message)} |")
+    return [*lines, "", "</details>"]

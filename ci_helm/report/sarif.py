@@ -33,7 +33,10 @@ def render(report: RunReport, options: RenderOptions) -> str:
                 "name": "ci-helm",
                 "informationUri": INFORMATION_URI,
                 **({"version": options.tool_version} if options.tool_version else {}),
-                "rules": [_rule(rule_id, options.rules.get(rule_id)) for rule_id in rule_ids],
+                "rules": [
+                    _rule(rule_id, options.rules.get(rule_id), options.rule_levels.get(rule_id))
+                    for rule_id in rule_ids
+                ],
             }
         },
         "invocations": [{"executionSuccessful": True, "commandLine": f"ci-helm {report.command}"}],
@@ -51,15 +54,18 @@ def _rule_ids(report: RunReport, docs: Mapping[str, str]) -> list[str]:
     return list(seen)
 
 
-def _rule(rule_id: str, doc: str | None) -> dict[str, Any]:
+def _rule(rule_id: str, doc: str | None, level: str | None) -> dict[str, Any]:
     text = (doc or "").strip() or f"ci-helm check {rule_id}"
-    return {
+    rule: dict[str, Any] = {
         "id": rule_id,
         "name": "".join(part.capitalize() for part in rule_id.replace("_", "-").split("-") if part),
         "shortDescription": {"text": rule_summary(text)},
         "fullDescription": {"text": text},
         "help": {"text": text, "markdown": text},
     }
+    if level in {lv.value for lv in Level}:
+        rule["defaultConfiguration"] = {"level": _LEVEL[Level(level)]}
+    return rule
 
 
 def _uri(path: str) -> str:

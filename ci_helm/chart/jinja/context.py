@@ -124,7 +124,7 @@ def context_objects(chart: Chart, release: Any) -> dict[str, Any]:
     return {
         "Release": Params(rel, "Release"),
         "Capabilities": Params(caps, "Capabilities"),
-        "Files": Files([f for f in chart.files if not f.name.startswith(("charts/", "ci/"))]),
+        "Files": Files([f for f in chart.files if not f.name.startswith("charts/")]),  # as Helm: ci/ too
         "env": Params({"name": name, "deployment": name, "namespace": namespace}, "env"),
     }
 

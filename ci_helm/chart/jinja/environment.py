@@ -44,11 +44,11 @@ class Params(dict[str, Any]):
 
 
 def wrap(value: Any, path: str) -> Any:
-    """Values as :class:`Params` all the way down (lists become tuples: immutable)."""
+    """Values as :class:`Params` all the way down (the immutable sandbox already refuses list.append)."""
     if isinstance(value, Mapping):
         return Params({str(k): wrap(v, f"{path}.{k}") for k, v in value.items()}, path)
     if isinstance(value, list | tuple):
-        return tuple(wrap(v, f"{path}[{i}]") for i, v in enumerate(value))
+        return [wrap(v, f"{path}[{i}]") for i, v in enumerate(value)]
     return value
 
 

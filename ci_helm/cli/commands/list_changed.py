@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import uuid
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,9 @@ from ci_helm.errors import ExitCode, UsageError
 from ci_helm.settings import Setting, add_flags, declare
 
 __all__ = ["github_matrix", "gitlab_matrix", "register", "run"]
+
+# Jobs one matrix may generate: GitHub Actions (per workflow run) and GitLab (parallel:matrix).
+MATRIX_LIMITS = {"GitHub Actions": 256, "GitLab": 200}
 
 SETTINGS = CHANGE_SETTINGS + declare(
     Setting(
@@ -70,8 +74,6 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _relocated(ctx: Context, root: Path, chart: ChangedChart) -> ChangedChart:
-    from dataclasses import replace
-
     return replace(chart, path=to_cwd(ctx, root, chart.path))
 
 
@@ -83,6 +85,9 @@ def _summarize(ctx: Context, changes: ChangeSet, charts: list[ChangedChart]) -> 
     )
     if changes.ignored_files:
         ctx.out.info(f"{len(changes.ignored_files)} changed file(s) ignored (.helmignore / ignore-globs)")
+    for ci, limit in MATRIX_LIMITS.items():
+        if n > limit:
+            ctx.out.warn(f"{n} charts: more than the {limit} jobs a {ci} matrix may hold; split the job")
 
 
 def github_matrix(charts: list[ChangedChart]) -> dict[str, Any]:

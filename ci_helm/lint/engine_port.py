@@ -1,0 +1,108 @@
+"""Run lint's per-scenario engine work in parallel: Helm's linter + one render per scenario.
+
+The :class:`~ci_helm.engine.base.Engine` does the Helm work (the isolated engine in killable
+``spawn`` workers, so a template that loops forever ends with a timeout); this module
+only fans jobs out over threads, one per engine worker, and turns errors into outcomes so
+one broken scenario never stops the run. Jinja2 charts render in-process with their own
+cooperative deadline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ci_helm.engine.base import Engine, ReleaseOptions, Severity
+from ci_helm.errors import CiHelmError, RenderTimeout
+
+__all__ = ["JinjaRender", "RenderJob", "RenderOutcome", "ScenarioRunner", "coalesce"]
+
+_SEVERITY = {Severity.INFO: 1, Severity.WARNING: 2, Severity.ERROR: 3}
+JinjaRender = Callable[[Path, Mapping[str, Any], ReleaseOptions], dict[str, str]]
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    key: int  # the caller's handle for the job
+    chart_dir: str
+    values: Mapping[str, Any]
+    kube_version: str  # "v1.31.0"
+    helm_lint: bool = True
+    release_name: str = "release-name"
+    namespace: str = "lint-release-ns"
+    jinja: bool = False
+
+
+@dataclass
+class RenderOutcome:
+    manifests: dict[str, str] = field(default_factory=dict)  # "<chart>/templates/x.yaml" -> text
+    lint_messages: list[tuple[int, str, str]] | None = None  # (severity 1..3, path, message)
+    error: str | None = None
+    timed_out: bool = False
+
+
+class ScenarioRunner:
+    """Runs :class:`RenderJob` objects on an engine, ``workers`` at a time."""
+
+    def __init__(self, engine: Engine, *, workers: int = 2, jinja: JinjaRender | None = None) -> None:
+        self._engine = engine
+        self._workers = max(1, workers)
+        self._jinja = jinja
+
+    def run(self, jobs: Sequence[RenderJob]) -> Iterator[tuple[RenderJob, RenderOutcome]]:
+        """Every job's outcome, as each completes (any order)."""
+        with ThreadPoolExecutor(max_workers=self._workers, thread_name_prefix="render") as pool:
+            futures = {pool.submit(self.execute, job): job for job in jobs}
+            for future in as_completed(futures):
+                yield futures[future], future.result()
+
+    def close(self) -> None:
+        self._engine.close()
+
+    def execute(self, job: RenderJob) -> RenderOutcome:
+        outcome = RenderOutcome()
+        chart = Path(job.chart_dir)
+        release = ReleaseOptions(
+            name=job.release_name, namespace=job.namespace, kube_version=job.kube_version
+        )
+        try:
+            if job.jinja:
+                if self._jinja is None:
+                    raise CiHelmError("no Jinja2 renderer configured")
+                outcome.manifests = self._jinja(chart, job.values, release)
+                return outcome
+            if job.helm_lint:
+                messages = self._engine.lint(
+                    chart, job.values, namespace=job.namespace, kube_version=job.kube_version
+                )
+                outcome.lint_messages = [
+                    (_SEVERITY.get(m.severity, 1), m.path, " ".join(m.message.split()))
+                    for m in messages
+                    if not m.extra.get("log")
+                ]
+            outcome.manifests = self._engine.render(chart, job.values, release).manifests
+        except RenderTimeout as exc:
+            outcome.error, outcome.timed_out = exc.message, True
+        except CiHelmError as exc:
+            outcome.error = str(exc)
+        return outcome
+
+
+def coalesce(defaults: Mapping[str, Any], user: Mapping[str, Any]) -> dict[str, Any]:
+    """Helm's coalescing of user values over chart defaults: maps merge, ``null`` deletes a key."""
+    out: dict[str, Any] = dict(defaults)
+    for key, value in user.items():
+        if value is None:
+            out.pop(key, None)
+        elif isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = coalesce(out[key], value)
+        else:
+            out[key] = value
+    return _drop_nulls(out)
+
+
+def _drop_nulls(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: _drop_nulls(v) if isinstance(v, dict) else v for k, v in values.items() if v is not None}

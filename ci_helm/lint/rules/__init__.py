@@ -1,0 +1,1 @@
+"""Lint rules, one module per rule (see :mod:`ci_helm.lint.registry` for the contract)."""

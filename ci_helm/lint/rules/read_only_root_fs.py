@@ -1,0 +1,37 @@
+"""Containers use a read-only root filesystem (opt-in).
+
+``readOnlyRootFilesystem: true`` stops an intruder from dropping tools into the image and
+catches applications writing to unexpected places. Off by default because many images need
+a writable /tmp (mount an emptyDir there); enable it with ``lint.rules.read-only-root-fs``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from ci_helm.lint.model import Finding, RuleContext, Scope
+from ci_helm.lint.rules._workloads import containers, finding, pod_specs
+from ci_helm.model.results import Level
+
+ID = "read-only-root-fs"
+DEFAULT_LEVEL = Level.WARNING
+DEFAULT_ENABLED = False
+SCOPE: Scope = "render"
+
+
+@dataclass(frozen=True)
+class Options:
+    include_tests: bool = False
+
+
+def check(ctx: RuleContext, options: Options) -> Iterator[Finding]:
+    for pod in pod_specs(ctx, include_tests=options.include_tests):
+        for c in containers(pod):
+            sc = c.container.get("securityContext")
+            if not (isinstance(sc, Mapping) and sc.get("readOnlyRootFilesystem") is True):
+                yield finding(
+                    pod.doc,
+                    f"{c.describe()} has a writable root filesystem: set "
+                    "securityContext.readOnlyRootFilesystem: true",
+                )

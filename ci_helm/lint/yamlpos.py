@@ -1,0 +1,50 @@
+"""Line numbers of keys in a YAML text, so findings point at the line to fix."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import yaml
+
+__all__ = ["KeyLines"]
+
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+Key = str | int
+
+
+class KeyLines:
+    """Maps a key path (``("maintainers", 0, "email")``) to its 1-based line in the text."""
+
+    def __init__(self, text: str) -> None:
+        self._lines: dict[tuple[Key, ...], int] = {}
+        try:
+            root = yaml.compose(text, Loader=_Loader)
+        except yaml.YAMLError:
+            root = None
+        if root is not None:
+            self._walk(root, ())
+
+    def line(self, path: Sequence[Key]) -> int | None:
+        """The line of ``path``, else of its nearest ancestor that exists, else ``None``."""
+        parts = tuple(path)
+        while parts:
+            if parts in self._lines:
+                return self._lines[parts]
+            parts = parts[:-1]
+        return None
+
+    def _walk(self, node: yaml.Node, path: tuple[Key, ...]) -> None:
+        stack = [(node, path)]
+        while stack:
+            current, where = stack.pop()
+            if isinstance(current, yaml.MappingNode):
+                for key, value in current.value:
+                    if isinstance(key, yaml.ScalarNode):
+                        child = (*where, key.value)
+                        self._lines.setdefault(child, key.start_mark.line + 1)
+                        stack.append((value, child))
+            elif isinstance(current, yaml.SequenceNode):
+                for i, item in enumerate(current.value):
+                    child = (*where, i)
+                    self._lines.setdefault(child, item.start_mark.line + 1)
+                    stack.append((item, child))
