@@ -328,3 +328,26 @@ def test_sign_without_key_writes_nothing(run_cli, tmp_path: Path) -> None:  # ty
     result = run_cli("package", str(chart), "-d", str(tmp_path / "out"), "--sign")
     assert result.exit_code == ExitCode.USAGE and "signing needs a key" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_packages_the_changed_charts_by_default(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    repo = tmp_path / "repo"
+    make_chart(repo / "charts", "alpha")
+    make_chart(repo / "charts", "beta")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    git(repo, "checkout", "-q", "-b", "feature")
+    (repo / "charts" / "beta" / "Chart.yaml").write_text("apiVersion: v2\nname: beta\nversion: 1.1.0\n")
+    git(repo, "commit", "-q", "-am", "bump beta")
+    result = run_cli("package", "-d", "out", "--format", "json", cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert [r["name"] + "-" + r["version"] for r in json.loads(result.stdout)] == ["beta-1.1.0"]
+    every = run_cli("package", "--all", "-d", "all", "--format", "json", cwd=repo)
+    assert sorted(r["name"] for r in json.loads(every.stdout)) == ["alpha", "beta"]
+
+
+def test_no_chart_outside_git_says_how_to_pick(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("package", "-d", "out", cwd=tmp_path)
+    assert result.exit_code != 0
+    assert "--all" in result.stderr and "Traceback" not in result.stderr

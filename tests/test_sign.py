@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import tempfile
 from pathlib import Path
@@ -145,3 +146,15 @@ def test_no_key_configured_is_usage_error(run_cli, package: Path) -> None:  # ty
     result = run_cli("sign", str(package))
     assert result.exit_code == 2
     assert "signing needs a key" in result.stderr
+
+
+def test_sign_and_verify_a_package_directory(run_cli, package: Path, key: GpgKey, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = package.parent
+    signed = run_cli("sign", str(folder), "--format", "json", env={"CI_HELM_SIGN_KEY": key.secret_armored()})
+    assert signed.exit_code == 0, signed.stderr
+    assert [r["signed"] for r in json.loads(signed.stdout)] == [True]
+    verified = run_cli("verify", str(folder), "--keyring", str(key.public_keyring(tmp_path / "pub.gpg")))
+    assert verified.exit_code == 0, verified.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run_cli("verify", str(empty), "--keyring", str(tmp_path / "pub.gpg")).exit_code == 2
