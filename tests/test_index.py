@@ -102,10 +102,14 @@ def test_merge_into_real_index_keeps_existing_entries(
     assert json.loads(result.stdout)["added"] == 1
     assert helm(helm_oracle, "repo", "index", str(theirs), "--merge", str(real)).returncode == 0
 
-    loader = yaml.CSafeLoader
-    original = yaml.load(real.read_text(), Loader=loader)
-    ours = yaml.load((repo / "index.yaml").read_text(), Loader=loader)
-    helms = yaml.load((theirs / "index.yaml").read_text(), Loader=loader)
+    # Read all three the way Helm reads them (Go's view: scalars as text); the fast loader is checked
+    # against the guarded one in test_fast_loader_agrees_with_guarded_loader.
+    from ci_helm.repoindex.fastyaml import load_index_yaml
+
+    original, ours, helms = (
+        load_index_yaml(p.read_bytes(), path=str(p))
+        for p in (real, repo / "index.yaml", theirs / "index.yaml")
+    )
     # every existing entry untouched, created included
     new = ours["entries"]["rollout-operator"][0]
     kept = {c: [e for e in v if e is not new] for c, v in ours["entries"].items()}
