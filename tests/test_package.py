@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import shutil
 import subprocess
 import tarfile
@@ -351,3 +352,14 @@ def test_no_chart_outside_git_says_how_to_pick(run_cli, tmp_path: Path) -> None:
     result = run_cli("package", "-d", "out", cwd=tmp_path)
     assert result.exit_code != 0
     assert "--all" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_file_times_modes_and_owners_do_not_change_the_digest(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    chart = make_chart(tmp_path)
+    env = {"SOURCE_DATE_EPOCH": "1700000000"}
+    first = run_cli("package", str(chart), "-d", str(tmp_path / "a"), "--format", "json", env=env)
+    for path in chart.rglob("*"):
+        os.utime(path, (1, 1))
+        path.chmod(0o755 if path.is_dir() else 0o700)
+    second = run_cli("package", str(chart), "-d", str(tmp_path / "b"), "--format", "json", env=env)
+    assert json.loads(first.stdout)[0]["digest"] == json.loads(second.stdout)[0]["digest"]
