@@ -20,6 +20,7 @@ PACKAGED = [
     "helm-examples/hello-world",
     "grafana/rollout-operator",
     "helm-charts-stable/mysql",
+    "helm-charts-stable/airflow",  # v1: dependencies come from requirements.yaml
     "bjw-s/common",
 ]
 
@@ -47,10 +48,9 @@ def without_created(doc: dict) -> dict:  # type: ignore[type-arg]
 def packages(run_cli, corpus: Path, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
     out = tmp_path / "repo"
     charts = [str(corpus / "charts" / c) for c in PACKAGED]
-    assert run_cli("package", *charts[:3], "-d", str(out)).exit_code == 0
-    assert (
-        run_cli("package", charts[3], "-d", str(out / "library")).exit_code == 0
-    )  # one level down, as Helm scans
+    assert run_cli("package", *charts[:4], "-d", str(out)).exit_code == 0
+    # one level down, as Helm scans
+    assert run_cli("package", charts[4], "-d", str(out / "library")).exit_code == 0
     assert run_cli("package", charts[0], "-d", str(out), "--version", "0.2.0-rc.1").exit_code == 0
     return out
 
