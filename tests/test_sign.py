@@ -158,3 +158,29 @@ def test_sign_and_verify_a_package_directory(run_cli, package: Path, key: GpgKey
     empty = tmp_path / "empty"
     empty.mkdir()
     assert run_cli("verify", str(empty), "--keyring", str(tmp_path / "pub.gpg")).exit_code == 2
+
+
+def test_debug_output_never_shows_key_material(run_cli, package: Path, key: GpgKey) -> None:  # type: ignore[no-untyped-def]
+    import logging
+
+    armored = key.secret_armored()
+    body = [line for line in armored.splitlines() if line and not line.startswith("-----")]
+    records: list[str] = []
+
+    class Capture(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record.getMessage())
+
+    handler = Capture(level=logging.DEBUG)
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)  # what --debug does in a fresh process (basicConfig)
+    try:
+        result = run_cli("sign", str(package), "--debug", env={"CI_HELM_SIGN_KEY": armored})
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+    assert result.exit_code == 0, result.stderr
+    seen = "\n".join(records) + result.stdout + result.stderr
+    assert not any(chunk[:24] in seen for chunk in body)
