@@ -21,6 +21,8 @@ from typing import Any
 
 import yaml
 
+from ci_helm.demo_release import RELEASE_SUMMARY, release_examples
+
 __all__ = ["STAGES", "DemoContext", "Stage", "StageFailed", "main", "stage"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -163,6 +165,10 @@ def package_examples(ctx: DemoContext) -> list[str]:
     index = json.loads(ctx.ci_helm("--format", "json", "repo", "index", str(dist)))
     lines.append(f"repo index: {index['versions']} versions of {index['charts']} charts in index.yaml")
     return lines
+
+
+# Last stage: publish what the stage above packaged and signed, then serve it (helper "release").
+stage("release", RELEASE_SUMMARY)(release_examples)
 
 
 def _demo_key(home: Path) -> tuple[str, Path]:

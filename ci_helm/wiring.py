@@ -18,13 +18,18 @@ from ci_helm.engine.helm_home import HelmHome
 if TYPE_CHECKING:
     from ci_helm.adapters.git import GitCli
     from ci_helm.adapters.gpg import GnupgKeyring, KeySource
+    from ci_helm.publish.indexed import Hooks
+    from ci_helm.publish.protocols import Publisher
+    from ci_helm.publish.targets import TargetOptions
 
 __all__ = [
     "engine_from_settings",
     "git_repo",
     "helm_home_from_settings",
     "key_source",
+    "publisher",
     "signing_keyring",
+    "target_options",
     "verifying_keyring",
 ]
 
@@ -56,10 +61,10 @@ def engine_from_settings(
         from ci_helm.engine.helm_python_engine import HelmPythonEngine
 
         return HelmPythonEngine(home)
-    from ci_helm.engine.isolated import IsolatedEngine
+    from ci_helm.engine.isolated import shared_isolated_engine
 
     workers = settings.get("render-workers")
-    return IsolatedEngine(home, timeout=timeout, workers=int(workers) if workers else None)
+    return shared_isolated_engine(home, timeout=timeout, workers=int(workers) if workers else None)
 
 
 def git_repo(cwd: Path, environ: Mapping[str, str] | None = None) -> GitCli:
@@ -77,7 +82,8 @@ def lint_scenario_runner(settings: _SettingsLike, environ: Mapping[str, str] | N
 
     engine = engine_from_settings(settings, environ=environ)
     workers = int(settings.get("render-workers") or default_workers())
-    return ScenarioRunner(engine, workers=workers, jinja=render_jinja_dir)
+    api_versions = tuple(settings.get("api-versions") or ())
+    return ScenarioRunner(engine, workers=workers, jinja=render_jinja_dir, api_versions=api_versions)
 
 
 def offload_pool(workers: int) -> Any:
@@ -147,3 +153,65 @@ def _first_line(path: Path) -> str:
     except OSError as exc:
         raise ConfigError(f"cannot read passphrase file: {exc.strerror or exc}", path=path) from None
     return lines[0] if lines else ""
+
+
+# --- release / repo serve|reindex|prune (helper "release") -----------------------------------
+
+
+def publisher(url: str, settings: _SettingsLike, hooks: Hooks | None = None) -> Publisher:
+    """The publisher for one target URL (``file://``, ``s3://``, ``oci://``...), adapters built lazily."""
+    from ci_helm.publish.targets import build_publisher
+
+    return build_publisher(url, target_options(settings), hooks)
+
+
+def target_options(settings: _SettingsLike) -> TargetOptions:
+    """Target settings (credentials included) as the adapters read them."""
+    from ci_helm.publish.targets import TargetOptions
+
+    get = settings.get
+    return TargetOptions(
+        base_url=get("url"),
+        endpoint_url=get("endpoint-url"),
+        region=get("region"),
+        path_style=bool(get("path-style")),
+        aws_access_key_id=get("aws-access-key-id"),
+        aws_secret_access_key=get("aws-secret-access-key"),
+        aws_session_token=get("aws-session-token"),
+        gcs_token=get("gcs-token"),
+        gcs_endpoint=get("gcs-endpoint") or "https://storage.googleapis.com",
+        username=get("username"),
+        password=get("password"),
+        token=get("token"),
+        plain_http=bool(get("plain-http")),
+        github_token=get("github-token"),
+        api_url=get("api-url") or "https://api.github.com",
+        release_name_template=get("release-name-template") or "{name}-{version}",
+        pages_branch=get("pages-branch") or "gh-pages",
+        pages_remote=get("pages-remote"),
+        commitish=get("commitish"),
+        timeout=float(get("request-timeout") or 60.0),
+    )
+
+
+def release_engine(settings: _SettingsLike, target: Any, environ: Mapping[str, str] | None = None) -> Any:
+    """Release operations (install/upgrade/...) on ``target`` (a ``ClusterTarget``).
+
+    ``--engine helm-cli`` runs the helm binary; otherwise the embedded SDK (in process:
+    release operations are not untrusted template code, they are what the user asked for).
+    """
+    home = helm_home_from_settings(settings, environ)
+    if settings.get("engine", "helm-python") == "helm-cli":
+        from ci_helm.engine.helm_cli_releases import HelmCliReleases
+
+        return HelmCliReleases(target, home, str(settings.get("helm-binary") or "helm"))
+    from ci_helm.engine.releases import HelmPythonReleases
+
+    return HelmPythonReleases(target, home)
+
+
+def kube_client(target: Any) -> Any:
+    """The Kubernetes API client for readiness, events and logs (``ci_helm.adapters.kube``)."""
+    from ci_helm.adapters.kube import KubeClient
+
+    return KubeClient(target)

@@ -17,7 +17,7 @@ from ci_helm.engine.helm_home import HelmHome
 from ci_helm.engine.isolated import IsolatedEngine
 from ci_helm.errors import RenderError, RenderTimeout
 from tests.conftest import REPO_ROOT, CliResult
-from tests.support.charts import write_chart
+from tests.support.deploy_charts import write_chart
 
 LOOP = "{{ range $i := until 100000000 }}{{ $i }}{{ end }}\n"
 RECURSE = '{{ define "r" }}{{ include "r" . }}{{ end }}{{ include "r" . }}\n'

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CliResult
-from tests.support.charts import write_chart
+from tests.support.deploy_charts import write_chart
 from tests.support.helm_compare import compare_outputs
 
 Cli = Callable[..., CliResult]

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tests.conftest import CliResult
-from tests.support.charts import write_chart
+from tests.support.deploy_charts import write_chart
 
 Cli = Callable[..., CliResult]
 

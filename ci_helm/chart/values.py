@@ -17,7 +17,8 @@ from typing import Any
 
 from ci_helm.chart import gojson
 from ci_helm.chart.goyaml import load_values, merge_maps
-from ci_helm.chart.strvals import StrvalsError, parse_into
+from ci_helm.chart.strvals import parse_into
+from ci_helm.chart.strvals_base import StrvalsError
 from ci_helm.chart.strvals_literal import parse_literal_into
 from ci_helm.errors import ValuesError
 from ci_helm.yamlio import MAX_BYTES
