@@ -363,3 +363,12 @@ def test_file_times_modes_and_owners_do_not_change_the_digest(run_cli, tmp_path:
         path.chmod(0o755 if path.is_dir() else 0o700)
     second = run_cli("package", str(chart), "-d", str(tmp_path / "b"), "--format", "json", env=env)
     assert json.loads(first.stdout)[0]["digest"] == json.loads(second.stdout)[0]["digest"]
+
+
+def test_symlink_loop_is_a_clear_error(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    chart = make_chart(tmp_path)
+    (chart / "files").mkdir()
+    (chart / "files" / "loop").symlink_to(chart / "files")
+    result = run_cli("package", str(chart), "-d", str(tmp_path / "out"))
+    assert result.exit_code == ExitCode.CHECKS_FAILED
+    assert "symbolic link loop at files/loop" in result.stderr
