@@ -137,8 +137,12 @@ def verifying_keyring(settings: _SettingsLike, environ: Mapping[str, str]) -> Gn
     if keyring:
         return GnupgKeyring.for_verifying(Path(keyring), None)
     home = settings.get("verify-gnupghome") or environ.get("GNUPGHOME")
-    default = Path(environ.get("HOME", "~")).expanduser() / ".gnupg"
-    return GnupgKeyring.for_verifying(None, Path(home) if home else default)
+    path = Path(home) if home else Path(environ.get("HOME", "~")).expanduser() / ".gnupg"
+    if not path.is_dir():
+        from ci_helm.errors import ConfigError
+
+        raise ConfigError(f"no keyring to verify with: {path} does not exist (pass --keyring FILE)")
+    return GnupgKeyring.for_verifying(None, path)
 
 
 def _first_line(path: Path) -> str:

@@ -20,6 +20,7 @@ PACKAGED = [
     "helm-examples/hello-world",
     "grafana/rollout-operator",
     "helm-charts-stable/mysql",
+    "helm-charts-stable/airflow",  # v1: dependencies come from requirements.yaml
     "bjw-s/common",
 ]
 
@@ -47,10 +48,9 @@ def without_created(doc: dict) -> dict:  # type: ignore[type-arg]
 def packages(run_cli, corpus: Path, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
     out = tmp_path / "repo"
     charts = [str(corpus / "charts" / c) for c in PACKAGED]
-    assert run_cli("package", *charts[:3], "-d", str(out)).exit_code == 0
-    assert (
-        run_cli("package", charts[3], "-d", str(out / "library")).exit_code == 0
-    )  # one level down, as Helm scans
+    assert run_cli("package", *charts[:4], "-d", str(out)).exit_code == 0
+    # one level down, as Helm scans
+    assert run_cli("package", charts[4], "-d", str(out / "library")).exit_code == 0
     assert run_cli("package", charts[0], "-d", str(out), "--version", "0.2.0-rc.1").exit_code == 0
     return out
 
@@ -102,10 +102,14 @@ def test_merge_into_real_index_keeps_existing_entries(
     assert json.loads(result.stdout)["added"] == 1
     assert helm(helm_oracle, "repo", "index", str(theirs), "--merge", str(real)).returncode == 0
 
-    loader = yaml.CSafeLoader
-    original = yaml.load(real.read_text(), Loader=loader)
-    ours = yaml.load((repo / "index.yaml").read_text(), Loader=loader)
-    helms = yaml.load((theirs / "index.yaml").read_text(), Loader=loader)
+    # Read all three the way Helm reads them (Go's view: scalars as text); the fast loader is checked
+    # against the guarded one in test_fast_loader_agrees_with_guarded_loader.
+    from ci_helm.repoindex.fastyaml import load_index_yaml
+
+    original, ours, helms = (
+        load_index_yaml(p.read_bytes(), path=str(p))
+        for p in (real, repo / "index.yaml", theirs / "index.yaml")
+    )
     # every existing entry untouched, created included
     new = ours["entries"]["rollout-operator"][0]
     kept = {c: [e for e in v if e is not new] for c, v in ours["entries"].items()}
@@ -247,6 +251,7 @@ TRICKY = [
     "?x",
     "x:",
     "a\nb",
+    "trailing newline\n",
     "tab\there",
     "ünïcode ✓",
     "\u2028",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import shutil
 import subprocess
 import tarfile
@@ -328,3 +329,46 @@ def test_sign_without_key_writes_nothing(run_cli, tmp_path: Path) -> None:  # ty
     result = run_cli("package", str(chart), "-d", str(tmp_path / "out"), "--sign")
     assert result.exit_code == ExitCode.USAGE and "signing needs a key" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_packages_the_changed_charts_by_default(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    repo = tmp_path / "repo"
+    make_chart(repo / "charts", "alpha")
+    make_chart(repo / "charts", "beta")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    git(repo, "checkout", "-q", "-b", "feature")
+    (repo / "charts" / "beta" / "Chart.yaml").write_text("apiVersion: v2\nname: beta\nversion: 1.1.0\n")
+    git(repo, "commit", "-q", "-am", "bump beta")
+    result = run_cli("package", "-d", "out", "--format", "json", cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert [r["name"] + "-" + r["version"] for r in json.loads(result.stdout)] == ["beta-1.1.0"]
+    every = run_cli("package", "--all", "-d", "all", "--format", "json", cwd=repo)
+    assert sorted(r["name"] for r in json.loads(every.stdout)) == ["alpha", "beta"]
+
+
+def test_no_chart_outside_git_says_how_to_pick(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("package", "-d", "out", cwd=tmp_path)
+    assert result.exit_code != 0
+    assert "--all" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_file_times_modes_and_owners_do_not_change_the_digest(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    chart = make_chart(tmp_path)
+    env = {"SOURCE_DATE_EPOCH": "1700000000"}
+    first = run_cli("package", str(chart), "-d", str(tmp_path / "a"), "--format", "json", env=env)
+    for path in chart.rglob("*"):
+        os.utime(path, (1, 1))
+        path.chmod(0o755 if path.is_dir() else 0o700)
+    second = run_cli("package", str(chart), "-d", str(tmp_path / "b"), "--format", "json", env=env)
+    assert json.loads(first.stdout)[0]["digest"] == json.loads(second.stdout)[0]["digest"]
+
+
+def test_symlink_loop_is_a_clear_error(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    chart = make_chart(tmp_path)
+    (chart / "files").mkdir()
+    (chart / "files" / "loop").symlink_to(chart / "files")
+    result = run_cli("package", str(chart), "-d", str(tmp_path / "out"))
+    assert result.exit_code == ExitCode.CHECKS_FAILED
+    assert "symbolic link loop at files/loop" in result.stderr

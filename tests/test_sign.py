@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import tempfile
 from pathlib import Path
@@ -145,3 +146,41 @@ def test_no_key_configured_is_usage_error(run_cli, package: Path) -> None:  # ty
     result = run_cli("sign", str(package))
     assert result.exit_code == 2
     assert "signing needs a key" in result.stderr
+
+
+def test_sign_and_verify_a_package_directory(run_cli, package: Path, key: GpgKey, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = package.parent
+    signed = run_cli("sign", str(folder), "--format", "json", env={"CI_HELM_SIGN_KEY": key.secret_armored()})
+    assert signed.exit_code == 0, signed.stderr
+    assert [r["signed"] for r in json.loads(signed.stdout)] == [True]
+    verified = run_cli("verify", str(folder), "--keyring", str(key.public_keyring(tmp_path / "pub.gpg")))
+    assert verified.exit_code == 0, verified.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run_cli("verify", str(empty), "--keyring", str(tmp_path / "pub.gpg")).exit_code == 2
+
+
+def test_debug_output_never_shows_key_material(run_cli, package: Path, key: GpgKey) -> None:  # type: ignore[no-untyped-def]
+    import logging
+
+    armored = key.secret_armored()
+    body = [line for line in armored.splitlines() if line and not line.startswith("-----")]
+    records: list[str] = []
+
+    class Capture(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record.getMessage())
+
+    handler = Capture(level=logging.DEBUG)
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)  # what --debug does in a fresh process (basicConfig)
+    try:
+        result = run_cli("sign", str(package), "--debug", env={"CI_HELM_SIGN_KEY": armored})
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+    assert result.exit_code == 0, result.stderr
+    seen = "\n".join(records) + result.stdout + result.stderr
+    assert not any(chunk[:24] in seen for chunk in body)

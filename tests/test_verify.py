@@ -173,3 +173,14 @@ def test_json_report_lists_each_package(run_cli, signed: Path, key: GpgKey, tmp_
     rows = json.loads(result.stdout)
     assert result.exit_code == 1
     assert [r["verified"] for r in rows] == [True, False]
+
+
+def test_no_keyring_is_usage_error(run_cli, signed: Path) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("verify", str(signed))  # HOME is a fresh temp dir: no ~/.gnupg
+    assert result.exit_code == 2
+    assert "pass --keyring FILE" in result.stderr
+
+
+def test_verify_with_gnupghome(run_cli, signed: Path, key: GpgKey) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("verify", str(signed), "--verify-gnupghome", str(key.home))
+    assert result.exit_code == 0, result.stderr

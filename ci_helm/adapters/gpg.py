@@ -8,6 +8,7 @@ existing home is named, everything happens in a throwaway GNUPGHOME that is remo
 
 from __future__ import annotations
 
+import logging
 import shutil
 import subprocess
 import tempfile
@@ -22,6 +23,10 @@ from ci_helm.errors import ConfigError
 from ci_helm.provenance import SignatureCheck
 
 __all__ = ["GnupgKeyring", "KeySource"]
+
+# python-gnupg logs the first bytes of imported keys and of gpg's output at DEBUG: with
+# --debug that would put private key material into CI logs. Its logger stays at WARNING.
+logging.getLogger("gnupg").setLevel(logging.WARNING)
 
 
 @dataclass(frozen=True)

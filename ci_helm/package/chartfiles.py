@@ -64,16 +64,21 @@ def load_chart_dir(root: Path) -> PackChart:
     return build_chart(list(_walk(root, "", rules)), source=str(root))
 
 
-def _walk(root: Path, prefix: str, rules: IgnoreRules) -> Any:
-    """Go's ``filepath.Walk`` order: names sorted per directory, depth first; symlinks followed."""
-    with os.scandir(root / prefix if prefix else root) as entries:
+def _walk(root: Path, prefix: str, rules: IgnoreRules, ancestors: frozenset[str] = frozenset()) -> Any:
+    """Go's ``filepath.Walk`` order: names sorted per directory, depth first; symlinks followed
+    (as Helm follows them), but a link back to a directory being walked is an error, not a hang."""
+    here = root / prefix if prefix else root
+    real = os.path.realpath(here)
+    if real in ancestors:
+        raise ChartError(f"symbolic link loop at {prefix}", path=root)
+    with os.scandir(here) as entries:
         names = sorted(e.name for e in entries)
     for name in names:
         rel = f"{prefix}/{name}" if prefix else name
         full = root / rel
         if full.is_dir():
             if not rules.ignored(rel, is_dir=True):
-                yield from _walk(root, rel, rules)
+                yield from _walk(root, rel, rules, ancestors | {real})
             continue
         if rules.ignored(rel, is_dir=False):
             continue

@@ -22,6 +22,7 @@ __all__ = ["dump_chart_yaml", "dump_lock_yaml", "load_plain_yaml", "normalise_me
 _BaseLoader: type[yaml.BaseLoader] = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y"}
+_FALSE = {"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF", "n", "N"}
 _MAX_NODES = 200_000
 # YAML 1.1 floats: Go's YAML-to-JSON step turns ``version: 1.10`` into the number 1.1.
 _FLOAT = re.compile(r"^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+][0-9]+)?$")
@@ -132,7 +133,7 @@ def _coerce(value: Any, kind: str, field: str, path: str) -> Any:
         _expect(isinstance(value, str), field, "a string", path)
         return value
     if kind == "bool":
-        _expect(isinstance(value, str), field, "true or false", path)
+        _expect(isinstance(value, str) and (value in _TRUE or value in _FALSE), field, "true or false", path)
         return value in _TRUE
     if kind == "strmap":
         _expect(isinstance(value, dict), field, "a mapping", path)

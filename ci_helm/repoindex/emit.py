@@ -11,31 +11,33 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
 __all__ = ["emit_yaml", "scalar"]
 
-_PLAIN_SAFE = re.compile(r"^[A-Za-z0-9_./(\$^;][A-Za-z0-9 _./+()=~^$;<>:@,!%&*'-]*$")
-_SPECIAL = re.compile(
-    r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"
+_SPECIAL = (
+    r"y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"
     r"|~|null|Null|NULL"
     r"|[-+]?(?:0b[0-1_]+|0o?[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])*)"
     r"|[-+]?(?:[0-9][0-9_]*)?\.?[0-9_]*(?:[eE][-+]?[0-9]+)?"
     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
-    r"|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt ].*)?)$"
+    r"|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt ].*)?"
+)
+# Plain only when safe: a safe first character, safe characters after, no ": " or " #", no trailing
+# space or colon, and nothing a YAML 1.1/1.2 reader resolves to a bool, null, number or timestamp.
+_PLAIN = re.compile(
+    rf"(?!(?:{_SPECIAL})\Z)(?!.*(?:: | #))[A-Za-z0-9_./(\$^;][A-Za-z0-9 _./+()=~^$;<>:@,!%&*'-]*(?<![ :])\Z"
 )
 _UNSAFE_CHARS = re.compile("[\x80-\x9f\u2028\u2029\ufeff\ud800-\udfff]")
 
 
+@lru_cache(maxsize=1 << 16)
 def scalar(text: str) -> str:
-    if _PLAIN_SAFE.match(text) and not _SPECIAL.match(text) and _plain_ok(text):
+    if _PLAIN.match(text):
         return text
     quoted = json.dumps(text, ensure_ascii=False)
     return _UNSAFE_CHARS.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
-
-
-def _plain_ok(text: str) -> bool:
-    return not (text.endswith((" ", ":")) or ": " in text or " #" in text)
 
 
 def emit_yaml(data: Any) -> str:

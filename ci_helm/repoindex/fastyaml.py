@@ -9,6 +9,7 @@ budget stops alias bombs.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -19,6 +20,7 @@ __all__ = ["MAX_INDEX_BYTES", "load_index_yaml"]
 
 MAX_INDEX_BYTES = 128 * 1024 * 1024
 _NULLS = {"", "~", "null", "Null", "NULL"}
+_TILDE_END = re.compile(rb"(?m)~[ \t]*(?:$|[,\]}#])")
 _FLOAT = re.compile(r"^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+][0-9]+)?$")
 
 try:  # rapidyaml is optional: without it the (slower) PyYAML path does the same job
@@ -40,7 +42,38 @@ def load_index_yaml(data: bytes, *, path: str) -> Any:
         raise YamlError(f"invalid YAML: {' '.join(str(exc).split())[:200]}", path=path) from None
     if _has_node_properties(tree):
         return _guarded(data, path)
+    if tree.is_stream(tree.root_id()) and tree.num_children(tree.root_id()) > 1:
+        raise YamlError("expected one YAML document, found several", path=path)
+    if not _has_plain_tilde(data):  # (JSON spells a plain ~ null like the string "~")
+        try:  # ryml's C++ JSON emitter + json's C parser: ~4x faster than walking the tree in Python
+            return _json_as_text(ryml.emit_json_malloc(tree, tree.root_id()))
+        except ValueError:  # numbers JSON cannot spell (+1, 1_000 ...): walk the tree instead
+            pass
     return _walk(tree, path)
+
+
+def _json_as_text(text: str) -> Any:
+    """JSON with scalars as Go reads them into string fields: ``12``, ``1.1`` and ``true`` stay text."""
+    return json.loads(
+        text, strict=False, parse_int=str, parse_float=_go_float_text, object_hook=_bools_as_text
+    )
+
+
+def _bools_as_text(mapping: dict[str, Any]) -> dict[str, Any]:
+    for key, value in mapping.items():
+        if value is True or value is False:
+            mapping[key] = "true" if value else "false"
+    return mapping
+
+
+def _has_plain_tilde(data: bytes) -> bool:
+    """A plain ``~`` (null) value anywhere; found by its ``~`` first (fast), then its context."""
+    for match in _TILDE_END.finditer(data):
+        start = data.rfind(b"\n", 0, match.start()) + 1
+        before = data[start : match.start()].rstrip(b" \t")
+        if not before or before[-1:] in b":-[,{?":
+            return True
+    return False
 
 
 def _has_node_properties(tree: Any) -> bool:

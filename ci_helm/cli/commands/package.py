@@ -7,7 +7,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from ci_helm.adapters.git import last_commit_time
+from ci_helm.cli.chart_selection import SELECTION_SETTINGS, select_charts
 from ci_helm.cli.context import Context
 from ci_helm.cli.signing import SIGN_SETTINGS
 from ci_helm.errors import CiHelmError, ConfigError, ExitCode
@@ -23,7 +23,12 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
         description="Package charts like `helm package`, byte-for-byte reproducibly, and print each digest.",
         parents=[parent],
     )
-    parser.add_argument("charts", nargs="+", metavar="CHART", help="chart directories")
+    parser.add_argument(
+        "charts",
+        nargs="*",
+        metavar="CHART",
+        help="chart directories (default: the charts the change touches)",
+    )
     parser.add_argument("-d", "--destination", default=".", help="directory to write packages to")
     parser.add_argument("--version", dest="chart_version", help="set the chart version (SemVer 2.0)")
     parser.add_argument("--app-version", dest="app_version", help="set the chart's appVersion")
@@ -41,8 +46,9 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     )
     from ci_helm.cli.commands.dependency import DEPENDENCY_SETTINGS
 
-    add_flags(parser, (*SIGN_SETTINGS, *DEPENDENCY_SETTINGS))
-    parser.set_defaults(handler=run, settings=(*SIGN_SETTINGS, *DEPENDENCY_SETTINGS))
+    settings = (*SELECTION_SETTINGS, *SIGN_SETTINGS, *DEPENDENCY_SETTINGS)
+    add_flags(parser, settings)
+    parser.set_defaults(handler=run, settings=settings)
 
 
 def source_date_epoch(ctx: Context) -> int | None:
@@ -68,7 +74,10 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             from ci_helm.wiring import signing_keyring
 
             signer = stack.enter_context(signing_keyring(ctx.settings))
-        rows = [_one(chart, options, args, ctx, signer) for chart in args.charts]
+        charts = [str(c) for c in select_charts(ctx, args.charts).charts]
+        if not charts:
+            ctx.out.info("no charts to package")
+        rows = [_one(chart, options, args, ctx, signer) for chart in charts]
     if ctx.format == "json":
         ctx.out.json(rows)
     return ExitCode.CHECKS_FAILED if any("error" in row for row in rows) else ExitCode.OK
@@ -108,8 +117,10 @@ def _one(
             from ci_helm.cli.commands.dependency import update_chart
 
             update_chart(path, ctx)
+        from ci_helm.adapters.git import last_commit_time
+
         result = package_chart(path, options, commit_time=last_commit_time)
-        row = result.as_dict()
+        row = {**result.as_dict(), "chart": shown}
         if signer is not None:
             row["provenance"] = str(_sign(result, ctx, signer))
     except CiHelmError as exc:

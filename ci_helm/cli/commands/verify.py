@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from ci_helm.cli.context import Context
-from ci_helm.cli.signing import VERIFY_SETTINGS
+from ci_helm.cli.signing import VERIFY_SETTINGS, expand_packages
 from ci_helm.errors import CiHelmError, ExitCode
 from ci_helm.provenance import verify_package
 from ci_helm.settings import add_flags
@@ -19,7 +19,9 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
         description="Verify like `helm verify`: the signature, the signer, and the archive's hash.",
         parents=[parent],
     )
-    parser.add_argument("packages", nargs="+", metavar="PACKAGE", help=".tgz chart archives")
+    parser.add_argument(
+        "packages", nargs="+", metavar="PACKAGE", help=".tgz chart archives, or directories holding them"
+    )
     add_flags(parser, VERIFY_SETTINGS)
     parser.set_defaults(handler=run, settings=VERIFY_SETTINGS)
 
@@ -29,7 +31,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
     rows: list[dict[str, Any]] = []
     with verifying_keyring(ctx.settings, ctx.environ) as keyring:
-        for package in args.packages:
+        for package in expand_packages(ctx, args.packages):
             try:
                 result = verify_package(ctx.cwd / package, keyring)
             except CiHelmError as exc:
