@@ -109,6 +109,33 @@ def render_examples(ctx: DemoContext) -> list[str]:
     return lines
 
 
+@stage("lint", "ci-helm lint: every check of a pull request on the examples, one JUnit report for CI")
+def lint_examples(ctx: DemoContext) -> list[str]:
+    junit = ctx.workdir / "lint-junit.xml"
+    # The examples are not in a git repository of their own here, so there is no target branch
+    # to compare versions with; every other rule runs.
+    out = ctx.ci_helm(
+        "lint",
+        *map(str, ctx.examples),
+        "--disable-rules",
+        "version-increment",
+        "--format",
+        "json",
+        "--report",
+        f"junit={junit}",
+    )
+    report = json.loads(out)
+    lines = []
+    for chart in report["charts"]:
+        checks = chart["checks"]
+        problems = [p for c in checks for p in c["problems"]]
+        levels = Counter(p["level"] for p in problems)
+        counts = ", ".join(f"{n} {lvl}" for lvl, n in sorted(levels.items())) or "no problems"
+        lines.append(f"{chart['name']:<10} {len(checks)} checks passed: {counts}")
+    lines.append(f"JUnit report: {junit.stat().st_size} bytes ({len(report['charts'])} charts)")
+    return lines
+
+
 @stage("params", "ci-helm chart show / chart params: documented parameters and a values stub")
 def document_examples(ctx: DemoContext) -> list[str]:
     lines = []
