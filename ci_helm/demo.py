@@ -7,6 +7,7 @@ dry-run) with :func:`stage`; the order of registration is the order of the run.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -19,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from ci_helm.demo_release import RELEASE_SUMMARY, release_examples
 
 __all__ = ["STAGES", "DemoContext", "Stage", "StageFailed", "main", "stage"]
 
@@ -106,6 +109,33 @@ def render_examples(ctx: DemoContext) -> list[str]:
     return lines
 
 
+@stage("lint", "ci-helm lint: every check of a pull request on the examples, one JUnit report for CI")
+def lint_examples(ctx: DemoContext) -> list[str]:
+    junit = ctx.workdir / "lint-junit.xml"
+    # The examples are not in a git repository of their own here, so there is no target branch
+    # to compare versions with; every other rule runs.
+    out = ctx.ci_helm(
+        "lint",
+        *map(str, ctx.examples),
+        "--disable-rules",
+        "version-increment",
+        "--format",
+        "json",
+        "--report",
+        f"junit={junit}",
+    )
+    report = json.loads(out)
+    lines = []
+    for chart in report["charts"]:
+        checks = chart["checks"]
+        problems = [p for c in checks for p in c["problems"]]
+        levels = Counter(p["level"] for p in problems)
+        counts = ", ".join(f"{n} {lvl}" for lvl, n in sorted(levels.items())) or "no problems"
+        lines.append(f"{chart['name']:<10} {len(checks)} checks passed: {counts}")
+    lines.append(f"JUnit report: {junit.stat().st_size} bytes ({len(report['charts'])} charts)")
+    return lines
+
+
 @stage("params", "ci-helm chart show / chart params: documented parameters and a values stub")
 def document_examples(ctx: DemoContext) -> list[str]:
     lines = []
@@ -133,6 +163,59 @@ def create_charts(ctx: DemoContext) -> list[str]:
         out = ctx.ci_helm("template", "--name", "demo", str(ctx.workdir / name))
         lines.append(f"{name:<16} {_describe(out)}")
     return lines
+
+
+@stage("release artifacts", "ci-helm package --sign, verify and repo index, with a throwaway DEMO key")
+def package_examples(ctx: DemoContext) -> list[str]:
+    dist = ctx.workdir / "dist"
+    key, public = _demo_key(ctx.workdir / "demo-gnupg")
+    lines = ["signing key: a throwaway DEMO key generated for this run (never use it for real releases)"]
+    saved = ctx.env
+    ctx.env = {**saved, "CI_HELM_SIGN_KEY": key, "SOURCE_DATE_EPOCH": "1700000000"}
+    try:
+        rows = json.loads(
+            ctx.ci_helm("--format", "json", "package", *map(str, ctx.examples), "-d", str(dist), "--sign")
+        )
+        again = json.loads(
+            ctx.ci_helm("--format", "json", "package", *map(str, ctx.examples), "-d", str(dist))
+        )
+    finally:
+        ctx.env = saved
+    for row, second in zip(rows, again, strict=True):
+        same = "reproducible" if row["digest"] == second["digest"] else "NOT REPRODUCIBLE"
+        lines.append(f"{row['name']:<10} {row['version']:<8} {row['digest'][:23]}…  {same}, signed")
+        if row["digest"] != second["digest"]:
+            raise StageFailed(f"{row['name']}: two runs gave different archives")
+    packages = [str(dist / Path(r["path"]).name) for r in rows]
+    verified = json.loads(ctx.ci_helm("--format", "json", "verify", *packages, "--keyring", str(public)))
+    lines.append(f"verify: {sum(v['verified'] for v in verified)}/{len(verified)} packages verified")
+    index = json.loads(ctx.ci_helm("--format", "json", "repo", "index", str(dist)))
+    lines.append(f"repo index: {index['versions']} versions of {index['charts']} charts in index.yaml")
+    return lines
+
+
+# Last stage: publish what the stage above packaged and signed, then serve it (helper "release").
+stage("release", RELEASE_SUMMARY)(release_examples)
+
+
+def _demo_key(home: Path) -> tuple[str, Path]:
+    """A passphrase-less DEMO signing key in its own GNUPGHOME; returns it armored and a public keyring."""
+    home.mkdir(mode=0o700)
+    env = {**os.environ, "GNUPGHOME": str(home)}
+
+    def gpg(*args: str) -> bytes:
+        done = subprocess.run(["gpg", "--batch", "--yes", *args], env=env, capture_output=True, check=False)
+        if done.returncode != 0:
+            raise StageFailed(f"gpg {args[0]} failed: {done.stderr.decode(errors='replace').strip()[-200:]}")
+        return done.stdout
+
+    uid = "ci-helm DEMO key (throwaway) <demo@ci-helm.invalid>"
+    gpg("--passphrase", "", "--quick-gen-key", uid, "ed25519", "sign", "1d")
+    armored = gpg("--armor", "--export-secret-keys").decode()
+    public = home.parent / "demo-pubring.gpg"
+    public.write_bytes(gpg("--export"))
+    subprocess.run(["gpgconf", "--homedir", str(home), "--kill", "all"], capture_output=True, check=False)
+    return armored, public
 
 
 def run_stages(stages: Sequence[Stage], ctx: DemoContext, write: Callable[[str], Any]) -> bool:

@@ -14,6 +14,7 @@ __all__ = [
     "ArchiveError",
     "ChartError",
     "CiHelmError",
+    "ClusterError",
     "CommandError",
     "CommandNotFound",
     "CommandTimeout",
@@ -22,6 +23,9 @@ __all__ = [
     "ExitCode",
     "GitError",
     "InternalError",
+    "PublishConflict",
+    "PublishError",
+    "ReleaseError",
     "RenderError",
     "RenderTimeout",
     "UsageError",
@@ -140,7 +144,23 @@ class GitError(CiHelmError):
     exit_code = ExitCode.USAGE
 
 
+class ClusterError(CiHelmError):
+    """The Kubernetes cluster cannot be used: unreachable, credentials refused, namespace missing."""
+
+
+class ReleaseError(CiHelmError):
+    """A release operation failed (install, upgrade, rollback, uninstall, test) or its release is stuck."""
+
+
 class InternalError(CiHelmError):
     """A bug in ci-helm; the CLI asks the user to report it."""
 
     exit_code = ExitCode.INTERNAL
+
+
+class PublishError(CiHelmError):
+    """A release could not be published: the target refused, is unreachable, or lacks a bucket."""
+
+
+class PublishConflict(PublishError):
+    """A version is already published with different content; ``--force`` replaces it."""

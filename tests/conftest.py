@@ -4,6 +4,8 @@
 - ``run_cli_subprocess``: the same in a child process (for signals, timeouts, real argv handling).
 - ``corpus``: ``../shared/corpus`` (real charts written by others); missing corpus fails loudly.
 - ``helm_oracle``: the official helm CLI extracted by ``make tools``; missing oracle fails loudly.
+- ``kube`` / ``fake_kube``: a Kubernetes cluster (the fake API server, or the real cluster
+  ``CI_HELM_TEST_KUBECONFIG`` names) - see tests/support/kube.py.
 - ``HOME`` and Helm's directories point into the test's tmp dir, so no test touches the user's setup.
 """
 
@@ -19,7 +21,18 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.kube import fake_kube, kube  # noqa: F401 - fixtures shared by the suite
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# Real servers on 127.0.0.1 for the release tests (each starts only when a test asks for it).
+pytest_plugins = [
+    "tests.support.s3server",
+    "tests.support.registry",
+    "tests.support.fakegithub",
+    "tests.support.fakegcs",
+    "tests.support.tokenproxy",
+]
 
 
 @dataclass

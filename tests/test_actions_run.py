@@ -83,6 +83,17 @@ def test_lint_action_fails_with_an_annotation(chart_repo: Path) -> None:
     assert "::error file=" in log and "broken.yaml" in log
 
 
+def test_package_action_outputs_the_packages(chart_repo: Path) -> None:
+    run = run_action(
+        REPO / "actions" / "package",
+        {"charts": "charts/guestbook", "version": "1.2.3-rc.1+sha.abc", "install": "false"},
+        workspace=chart_repo,
+        env=_env(),
+    )
+    assert run.exit_code == 0, run.logs
+    assert "guestbook-1.2.3-rc.1+sha.abc.tgz" in run.outputs["packages"]
+
+
 @pytest.mark.slow
 def test_install_step_installs_the_action_version(chart_repo: Path, tmp_path: Path) -> None:
     """install: true builds a venv with the action's own checkout, then runs that ci-helm."""

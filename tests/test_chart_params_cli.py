@@ -126,3 +126,13 @@ def test_params_to_stdout(run_cli: Run, examples: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert yaml.safe_load(result.stdout)["frontend"]["title"] == "Guestbook"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_show_app_template_documents_its_library_through_the_schema(run_cli: Run, corpus: Path) -> None:
+    """bjw-s app-template: empty values.yaml, a remote schema $ref (not fetched), a vendored library."""
+    result = run_cli("--format", "json", "chart", "show", str(corpus / "charts/bjw-s/app-template"))
+    assert result.exit_code == 0, result.stderr
+    params = {p["path"]: p for p in json.loads(result.stdout)["parameters"]}
+    strategy = params["common.defaultPodOptionsStrategy"]
+    assert strategy["enum"] == ["overwrite", "merge"] and strategy["source"] == "both"
+    assert params["global.fullnameOverride"]["description"] == "Set the entire name definition"

@@ -56,3 +56,38 @@ def test_config_file_must_be_mapping(run_cli, tmp_path: Path) -> None:  # type: 
     result = run_cli("config", "print", cwd=tmp_path)
     assert result.exit_code == ExitCode.USAGE
     assert "must be a mapping" in result.stderr
+
+
+def test_command_table_matches_what_modules_register() -> None:
+    """main.COMMAND_MODULES lets a run import only its command's module; it must name every command."""
+    from ci_helm.cli.main import COMMAND_MODULES, _command_modules, _global_parent, _Parser
+
+    registered: dict[str, str] = {}
+    for module in _command_modules(None):
+        parser = _Parser(prog="probe")
+        sub = parser.add_subparsers(parser_class=_Parser)
+        module.register(sub, _global_parent())
+        for name in sub.choices:
+            registered[name] = module.__name__.rsplit(".", 1)[-1]
+    assert registered == COMMAND_MODULES
+
+
+def test_only_the_chosen_command_module_is_imported() -> None:
+    code = (
+        "import sys; from ci_helm.cli.main import build_parser; "
+        "build_parser(['--format', 'json', 'template', 'x']); "
+        "print(sorted(m for m in sys.modules if m.startswith('ci_helm.cli.commands.')))"
+    )
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO_ROOT
+
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(REPO_ROOT), "PATH": "/usr/bin:/bin"},
+    ).stdout
+    assert out.strip() == "['ci_helm.cli.commands.template']"

@@ -15,7 +15,6 @@ from ci_helm.engine.base import Engine, ReleaseOptions, Severity
 from ci_helm.engine.helm_cli import HelmCliEngine, parse_lint_output
 from ci_helm.engine.helm_home import HelmHome
 from ci_helm.engine.helm_python_engine import HelmPythonEngine
-from ci_helm.engine.isolated import IsolatedEngine
 from ci_helm.errors import ChartError, CommandError, CommandNotFound, CommandTimeout
 from ci_helm.settings import Settings
 from ci_helm.wiring import engine_from_settings
@@ -93,8 +92,13 @@ def _settings(**values: object) -> Settings:
 def test_engine_factory_follows_settings(tmp_path: Path) -> None:
     env = {"XDG_CACHE_HOME": str(tmp_path)}
     isolated = engine_from_settings(_settings(), environ=env)
-    assert isinstance(isolated, IsolatedEngine) and isolated.timeout == 120.0
-    isolated.close()
+    assert isolated.name == "helm-python" and isolated.timeout == 120.0  # type: ignore[attr-defined]
+    isolated.close()  # lends the pool back: the next command in this process reuses its workers
+    again = engine_from_settings(_settings(), environ=env)
+    assert again._pool is isolated._pool and not again._pool.closed  # type: ignore[attr-defined]
+    other = engine_from_settings(_settings(timeout=5), environ=env)
+    assert again._pool.closed and not other._pool.closed  # type: ignore[attr-defined]  # one pool kept
+    other._pool.close()  # type: ignore[attr-defined]
     assert isinstance(engine_from_settings(_settings(isolate=False), environ=env), HelmPythonEngine)
     assert isinstance(engine_from_settings(_settings(), trusted=True, environ=env), HelmPythonEngine)
     cli = engine_from_settings(_settings(engine="helm-cli", **{"helm-binary": "/opt/helm"}), environ=env)

@@ -120,3 +120,29 @@ def test_incompatible_kube_version_is_helms_error(tmp_path: Path, run_cli: Cli) 
     )
     assert run_cli("template", str(chart), "--kube-version", "v1.31.0-eks-1").exit_code == 0
     assert run_cli("template", str(chart)).exit_code == 0  # the default v1.36.0 is compatible
+
+
+def test_slog_warnings_are_reported_too(tmp_path: Path, run_cli_subprocess: Cli) -> None:
+    chart = write_chart(
+        tmp_path,
+        "cond",
+        {
+            "values.yaml": 'sub:\n  enabled: "yes"\n',
+            "templates/a.yaml": "a: 1\n",
+            "charts/sub/Chart.yaml": "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+            "charts/sub/templates/b.yaml": "b: 2\n",
+        },
+        chart_extra="dependencies:\n  - name: sub\n    version: 0.1.0\n    condition: sub.enabled\n",
+    )
+    result = run_cli_subprocess("template", str(chart))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == "warning: helm: returned non-bool value path=sub.enabled chart=sub\n"
+
+
+@pytest.mark.parametrize("name", ["Bad_Name", "a" * 54, "-lead", "trail-"])
+def test_invalid_release_name_is_a_usage_error(tmp_path: Path, run_cli: Cli, name: str) -> None:
+    chart = write_chart(tmp_path, "ok", {"templates/cm.yaml": "a: 1\n"})
+    result = run_cli("template", str(chart), f"--name={name}")
+    assert result.exit_code == 2
+    assert "invalid release name" in _one_error_line(result)
+    assert run_cli("template", str(chart), "--name", "a" * 53).exit_code == 0

@@ -335,7 +335,15 @@ def test_runaway_output_is_capped(chart_dir: Path, monkeypatch: pytest.MonkeyPat
 
 @pytest.mark.parametrize(
     "source",
-    ["{{ 'x' * 1000000000 }}", "{{ [1] * 1000000000 }}", "{{ 10 ** 100000 }}", "{{ '%1000000000s' % 'x' }}"],
+    [
+        "{{ 'x' * 1000000000 }}",
+        "{{ [1] * 1000000000 }}",
+        "{{ 10 ** 100000 }}",
+        "{{ '%1000000000s' % 'x' }}",
+        "{{ '%1000000000s' | format('x') }}",
+        "{{ 'x'.ljust(1000000000) }}",
+        "{{ '{:>1000000000}'.format('x') }}",
+    ],
 )
 def test_operators_that_build_huge_values_are_refused(chart_dir: Path, source: str) -> None:
     (chart_dir / "templates/huge.yaml.j2").write_text("a: 1\nb: " + source + "\n")
@@ -347,9 +355,10 @@ def test_operators_that_build_huge_values_are_refused(chart_dir: Path, source: s
 
 def test_ordinary_arithmetic_still_works(chart_dir: Path) -> None:
     (chart_dir / "templates/math.yaml.j2").write_text(
-        "a: {{ Values.replicaCount * 3 }} {{ 'ab' * 2 }} {{ 2 ** 10 }} {{ '%05d' % 42 }} {{ 7 % 3 }}\n"
+        "a: {{ Values.replicaCount * 3 }} {{ 'ab' * 2 }} {{ 2 ** 10 }} {{ '%05d' % 42 }} {{ 7 % 3 }}"
+        " {{ '%s-%s' | format('a', 'b') }} {{ 'x'.rjust(3, '.') }} {{ '{:>3}'.format(1) }}\n"
     )
-    assert render(chart_dir)["web/templates/math.yaml"] == "a: 6 abab 1024 00042 1\n"
+    assert render(chart_dir)["web/templates/math.yaml"] == "a: 6 abab 1024 00042 1 a-b ..x   1\n"
 
 
 def test_cli_template_stops_a_runaway_jinja_chart(run_cli_subprocess: Any, chart_dir: Path) -> None:
@@ -394,3 +403,18 @@ def test_release_options_of_the_render_pipeline(chart_dir: Path) -> None:
     assert out["web/templates/caps.yaml"] == "shop prod 4 true 31 true web/templates/caps.yaml.j2\n"
     default = render_jinja_chart(chart_from_dir(chart_dir), {}, ReleaseOptions())
     assert default["web/templates/caps.yaml"].startswith("release-name default 1 false 35 false")
+
+
+@pytest.mark.parametrize(
+    ("name", "source"),
+    [
+        ("rec.yaml.j2", "{% macro m() %}{{ m() }}{% endmacro %}\n{{ m() }}\n"),
+        ("self.yaml.j2", "a: 1\n{% include 'self.yaml.j2' %}\n"),
+    ],
+)
+def test_endless_recursion_is_a_render_error(chart_dir: Path, name: str, source: str) -> None:
+    (chart_dir / "templates" / name).write_text(source)
+    with pytest.raises(RenderError) as info:
+        render(chart_dir)
+    assert "RecursionError" in info.value.message
+    assert info.value.path == f"web/templates/{name}"

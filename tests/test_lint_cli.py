@@ -87,7 +87,10 @@ def test_render_failures_and_not_a_chart_are_reported_per_chart(run_cli, tmp_pat
     code, report = lint_json(run_cli, str(broken), str(good), str(empty))
     by_chart = {c["chart"]: c for c in report["charts"]}
     assert code == 1
-    assert any("set foo" in p["message"] for k in by_chart[str(broken)]["checks"] for p in k["problems"])
+    failed = [p for k in by_chart[str(broken)]["checks"] for p in k["problems"] if "set foo" in p["message"]]
+    assert [(p["rule"], p["file"], p["line"]) for p in failed] == [
+        ("render", f"{broken}/templates/x.yaml", 1)
+    ]
     assert any(
         p["rule"] == "chart-load" and "not a chart" in p["message"]
         for k in by_chart[str(empty)]["checks"]
@@ -199,3 +202,38 @@ def test_jinja_charts_go_through_the_same_checks(run_cli, tmp_path: Path) -> Non
         for p in problems(report, "render")
     )
     assert not problems(report, "helm-lint")  # Helm cannot lint Jinja2 templates; the other rules did
+
+
+def test_values_follow_helms_yaml_rules(run_cli, tmp_path: Path) -> None:
+    # A date stays text and `y` is a boolean for Helm; PyYAML would make a datetime and a string.
+    template = (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n"
+        "data:\n  d: {{ .Values.d | quote }}\n  y: {{ .Values.y | quote }}\n"
+    )
+    schema = '{"properties": {"d": {"type": "string"}, "y": {"type": "boolean"}}}'
+    chart = write_chart(
+        tmp_path,
+        files={
+            "templates/cm.yaml": template,
+            "values.yaml": "image: nginx:1.27.0\nd: 2024-01-01\ny: y\n",
+            "values.schema.json": schema,
+        },
+    )
+    code, report = lint_json(run_cli, str(chart))
+    assert code == 0, [p for p in problems(report) if p["level"] == "error"]
+
+
+def test_api_versions_reach_the_render(run_cli, tmp_path: Path) -> None:
+    gated = (
+        '{{ if .Capabilities.APIVersions.Has "monitoring.coreos.com/v1" }}'
+        "apiVersion: monitoring.coreos.com/v1\n"
+        "kind: ServiceMonitor\nmetadata:\n  name: sm\n{{ end }}\n"
+    )
+    chart = write_chart(tmp_path, files={"templates/sm.yaml": gated})
+    _, report = lint_json(run_cli, str(chart))
+    assert not problems(report, "kube-schema")
+    _, report = lint_json(run_cli, "--api-versions", "monitoring.coreos.com/v1", str(chart))
+    found = problems(report, "kube-schema")
+    assert (
+        len(found) == 1 and "has no CRD in the chart" in found[0]["message"] and found[0]["level"] == "info"
+    )

@@ -238,8 +238,51 @@ def test_values_schema_lists_every_violation_with_the_values_line(tmp_path: Path
             tmp_path, files={"values.schema.json": schema, "values.yaml": "image: nginx:1\nreplicas: 0\n"}
         )
     )
+    (tmp_path / "demo/ci").mkdir()
+    (tmp_path / "demo/ci/bad-values.yaml").write_text("# wrong type\nimage: 5\n")
+    chart = chart_input(tmp_path / "demo")
     r = rendered()
-    r.merged_values = {"image": 5, "replicas": 0}
+    r.scenario = chart.scenarios[0]
     findings = run_rule("values-schema", chart, r)
-    assert [(f.path, f.line) for f in findings] == [("values.yaml", 1), ("values.yaml", 2)]
+    assert [(f.path, f.line) for f in findings] == [("ci/bad-values.yaml", 2), ("values.yaml", 2)]
     assert "5 is not of type 'string'" in findings[0].message
+
+
+def test_crds_of_subcharts_directories_and_archives_are_used(tmp_path: Path) -> None:
+    import io
+    import tarfile
+
+    import yaml
+
+    crd_text = yaml.safe_dump(CRD)
+    root = write_chart(
+        tmp_path, files={"charts/sub/Chart.yaml": "apiVersion: v2\nname: sub\nversion: 1.0.0\n"}
+    )
+    (root / "charts/sub/crds").mkdir()
+    (root / "charts/sub/crds/widget.yaml").write_text(crd_text)
+    assert "size" in run_rule("kube-schema", chart_input(root), rendered(widget({"port": 1})))[0].message
+    (root / "charts/sub/crds/widget.yaml").unlink()
+    buf = io.BytesIO(crd_text.encode())
+    with tarfile.open(root / "charts/other-1.0.0.tgz", "w:gz") as tar:
+        info = tarfile.TarInfo("other/crds/widget.yaml")
+        info.size = len(buf.getvalue())
+        tar.addfile(info, buf)
+    assert "size" in run_rule("kube-schema", chart_input(root), rendered(widget({"port": 1})))[0].message
+
+
+def test_dangling_service_skips_system_and_operator_pods(chart: Any) -> None:
+    system = {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "dns", "namespace": "kube-system"},
+        "spec": {"selector": {"k8s-app": "kube-dns"}},
+    }
+    operated = {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "am"},
+        "spec": {"selector": {"alertmanager": "main"}},
+    }
+    custom = {"apiVersion": "monitoring.coreos.com/v1", "kind": "Alertmanager", "metadata": {"name": "main"}}
+    assert run_rule("dangling-service", chart, rendered(system, operated, custom)) == []
+    assert len(run_rule("dangling-service", chart, rendered(system, operated))) == 1

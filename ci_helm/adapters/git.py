@@ -13,7 +13,7 @@ from ci_helm.adapters import proc
 from ci_helm.changes.repo import ChangeStatus, FileChange
 from ci_helm.errors import CommandError, GitError
 
-__all__ = ["GitCli"]
+__all__ = ["GitCli", "last_commit_time"]
 
 _STATUS: dict[str, ChangeStatus] = {
     "A": "added",
@@ -172,3 +172,16 @@ def _parse_batch(data: bytes, paths: list[str]) -> dict[str, bytes | None]:
         out[path] = body if header[1] == "blob" else None
         pos += size + 1
     return out
+
+
+def last_commit_time(path: Path) -> int | None:
+    """Unix time of the last commit touching ``path`` (packaging's reproducible mtime); ``None``
+    outside a repository, for untracked paths, or when git is missing."""
+    try:
+        done = proc.run(
+            ["git", "-C", str(path), "log", "-1", "--format=%ct", "--", "."], timeout=60, check=False
+        )
+    except CommandError:
+        return None
+    text = done.stdout.strip()
+    return int(text) if done.ok and text.isdigit() else None

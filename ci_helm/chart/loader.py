@@ -186,7 +186,10 @@ def _metadata(by_name: dict[str, ArchiveFile], where: str) -> Any:
     req_path = f"{where}/requirements.yaml"
     if requirements is not None:
         req_doc = load_yaml(requirements.data, path=req_path, loader=HelmLoader) or {}
-    return metadata_from_document(document, path=chart_path, requirements=req_doc, requirements_path=req_path)
+    text = by_name["Chart.yaml"].data.decode("utf-8", errors="replace")
+    return metadata_from_document(
+        document, path=chart_path, requirements=req_doc, requirements_path=req_path, text=text
+    )
 
 
 def _place(chart: Chart, f: ArchiveFile, subcharts: dict[str, list[ArchiveFile]], where: str) -> None:

@@ -47,7 +47,42 @@ def _global_parent() -> argparse.ArgumentParser:
     return parent
 
 
-def build_parser() -> argparse.ArgumentParser:
+# Which module registers each command. Only the chosen command's module is imported, so
+# `ci-helm template` does not pay for jinja2, jsonschema or the Kubernetes client at start-up.
+# tests/test_cli_core.py checks this table against what the modules actually register.
+COMMAND_MODULES: dict[str, str] = {
+    "chart": "chart",
+    "ci-step": "ci_step",
+    "config": "config",
+    "create": "create",
+    "dependency": "dependency",
+    "deploy": "deploy",
+    "upgrade": "deploy",
+    "redeploy": "deploy",
+    "deployment": "deployment",
+    "list": "deployment",
+    "history": "deployment",
+    "uninstall": "deployment",
+    "get": "deployment",
+    "init-ci": "init_ci",
+    "lint": "lint",
+    "list-changed": "list_changed",
+    "package": "package",
+    "release": "release",
+    "repo": "repo",
+    "rollback": "rollback",
+    "show": "show",
+    "sign": "sign",
+    "status": "status",
+    "template": "template",
+    "test": "test",
+    "verify": "verify",
+}
+# `config print` shows every declared setting, so it needs every module.
+_NEEDS_ALL_MODULES = {"config"}
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parent = _global_parent()
     parser = _Parser(
         prog="ci-helm",
@@ -57,16 +92,32 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ci-helm {ci_helm.__version__}")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
     subparsers.required = True
-    modules = _command_modules()  # importing declares every setting before any parser is built
+    modules = _command_modules(_command_token(argv))  # importing declares settings before parsers exist
     for module in modules:
         module.register(subparsers, parent)
     return parser
 
 
-def _command_modules() -> list[Any]:
-    names = sorted(
-        m.name for m in pkgutil.iter_modules(ci_helm.cli.commands.__path__) if not m.name.startswith("_")
-    )
+def _command_token(argv: Sequence[str] | None) -> str | None:
+    """The subcommand named on the command line, skipping global options and their values."""
+    takes_value = {f"--{s.name}" for s in GLOBAL_SETTINGS if s.kind != "bool"}
+    args = list(sys.argv[1:] if argv is None else argv)
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if not arg.startswith("-"):
+            return arg
+        i += 2 if arg in takes_value else 1
+    return None
+
+
+def _command_modules(command: str | None = None) -> list[Any]:
+    if command in COMMAND_MODULES and command not in _NEEDS_ALL_MODULES:
+        names = [COMMAND_MODULES[command]]
+    else:
+        names = sorted(
+            m.name for m in pkgutil.iter_modules(ci_helm.cli.commands.__path__) if not m.name.startswith("_")
+        )
     return [importlib.import_module(f"ci_helm.cli.commands.{name}") for name in names]
 
 
@@ -127,7 +178,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     )
     err = Output()
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser(argv).parse_args(argv)
         cwd = Path.cwd()
         settings, notes = _resolve(args, environ, cwd)
         ctx = Context(settings=settings, out=_output(settings, sys.stdout), environ=environ, cwd=cwd)

@@ -16,16 +16,40 @@ subchart scoping, conditions/tags and import-values exactly as Helm does.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-__all__ = ["DEFAULT_RELEASE_NAME", "Engine", "EngineMessage", "ReleaseOptions", "RenderResult", "Severity"]
+from ci_helm.errors import UsageError
+
+__all__ = [
+    "DEFAULT_RELEASE_NAME",
+    "Engine",
+    "EngineMessage",
+    "ReleaseOptions",
+    "RenderResult",
+    "Severity",
+    "check_release_name",
+]
 
 # What `helm template` calls a release when no name is given.
 DEFAULT_RELEASE_NAME = "release-name"
+# Helm's ValidateReleaseName: a DNS-1123 subdomain of at most 53 characters.
+_RELEASE_NAME = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+MAX_RELEASE_NAME = 53
+
+
+def check_release_name(name: str) -> str:
+    """Return ``name`` when Helm accepts it as a release name; ``UsageError`` otherwise."""
+    if len(name) > MAX_RELEASE_NAME or not _RELEASE_NAME.fullmatch(name):
+        raise UsageError(
+            f"invalid release name {name!r}: use lower-case letters, digits, '-' and '.', "
+            f"starting and ending with a letter or digit, at most {MAX_RELEASE_NAME} characters"
+        )
+    return name
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,14 @@ _GO_LOG_PREFIX = re.compile(r"^\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)? ")
 
 def clean_go_log_line(line: str) -> str:
     """``2026/11/21 09:31:40 warning: skipped value ...`` -> ``skipped value ...``."""
-    return _GO_LOG_PREFIX.sub("", line.rstrip()).removeprefix("warning: ")
+    return _strip_level(_GO_LOG_PREFIX.sub("", line.rstrip()))
+
+
+def _strip_level(text: str) -> str:
+    """Drop the level word Go's log/slog put in front: our output says "warning:" itself."""
+    for level in ("warning: ", "WARN ", "WARNING ", "ERROR ", "INFO "):
+        text = text.removeprefix(level)
+    return text
 
 
 class _ListHandler(logging.Handler):
@@ -37,7 +44,7 @@ class _ListHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         if self.sink is not None:
-            self.sink.append(record.getMessage())
+            self.sink.append(_strip_level(record.getMessage()))
 
 
 class GoOutputCapture:

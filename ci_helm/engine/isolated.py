@@ -26,7 +26,7 @@ from ci_helm.engine.helm_home import HelmHome
 from ci_helm.engine.worker import decode_error, serve
 from ci_helm.errors import CiHelmError, RenderError, RenderTimeout
 
-__all__ = ["IsolatedEngine", "default_workers"]
+__all__ = ["IsolatedEngine", "default_workers", "shared_isolated_engine"]
 
 
 def default_workers() -> int:
@@ -93,6 +93,10 @@ class IsolatedEngine:
     def timeout(self) -> float:
         return self._timeout
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def version(self) -> str:
         return str(self._call(("version",), Path(".")))
 
@@ -150,3 +154,61 @@ class IsolatedEngine:
                 self._idle.append(worker)
                 return
         worker.kill()
+
+
+class _Borrowed:
+    """A process-wide pool lent to one user: ``close()`` returns it instead of killing it."""
+
+    def __init__(self, pool: IsolatedEngine) -> None:
+        self._pool = pool
+
+    @property
+    def name(self) -> str:
+        return self._pool.name
+
+    @property
+    def timeout(self) -> float:
+        return self._pool.timeout
+
+    def version(self) -> str:
+        return self._pool.version()
+
+    def render(self, chart_dir: Path, values: Mapping[str, Any], release: ReleaseOptions) -> RenderResult:
+        return self._pool.render(chart_dir, values, release)
+
+    def lint(
+        self,
+        chart_dir: Path,
+        values: Mapping[str, Any],
+        *,
+        strict: bool = False,
+        namespace: str = "default",
+        kube_version: str | None = None,
+    ) -> list[EngineMessage]:
+        return self._pool.lint(
+            chart_dir, values, strict=strict, namespace=namespace, kube_version=kube_version
+        )
+
+    def close(self) -> None:
+        """The pool stays warm for the next command in this process; it is closed at exit."""
+
+
+_shared: dict[tuple[Any, ...], IsolatedEngine] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_isolated_engine(home: HelmHome, *, timeout: float, workers: int | None = None) -> _Borrowed:
+    """One warm pool per process for the same settings (commands run in sequence reuse workers).
+
+    Only the most recent configuration is kept: asking for another closes the previous pool,
+    so a long-lived process never accumulates idle workers.
+    """
+    key = (home.root, timeout, workers)
+    with _shared_lock:
+        pool = _shared.get(key)
+        if pool is None or pool.closed:
+            for old in _shared.values():
+                old.close()
+            _shared.clear()
+            pool = _shared[key] = IsolatedEngine(home, timeout=timeout, workers=workers)
+    return _Borrowed(pool)

@@ -41,16 +41,26 @@ class RenderOutcome:
     manifests: dict[str, str] = field(default_factory=dict)  # "<chart>/templates/x.yaml" -> text
     lint_messages: list[tuple[int, str, str]] | None = None  # (severity 1..3, path, message)
     error: str | None = None
+    error_path: str | None = None  # the template the engine blamed, as it named it
+    error_line: int | None = None
     timed_out: bool = False
 
 
 class ScenarioRunner:
     """Runs :class:`RenderJob` objects on an engine, ``workers`` at a time."""
 
-    def __init__(self, engine: Engine, *, workers: int = 2, jinja: JinjaRender | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        workers: int = 2,
+        jinja: JinjaRender | None = None,
+        api_versions: tuple[str, ...] = (),
+    ) -> None:
         self._engine = engine
         self._workers = max(1, workers)
         self._jinja = jinja
+        self._api_versions = api_versions  # --api-versions: extra Capabilities.APIVersions
 
     def run(self, jobs: Sequence[RenderJob]) -> Iterator[tuple[RenderJob, RenderOutcome]]:
         """Every job's outcome, as each completes (any order)."""
@@ -66,7 +76,10 @@ class ScenarioRunner:
         outcome = RenderOutcome()
         chart = Path(job.chart_dir)
         release = ReleaseOptions(
-            name=job.release_name, namespace=job.namespace, kube_version=job.kube_version
+            name=job.release_name,
+            namespace=job.namespace,
+            kube_version=job.kube_version,
+            api_versions=self._api_versions,
         )
         try:
             if job.jinja:
@@ -87,7 +100,8 @@ class ScenarioRunner:
         except RenderTimeout as exc:
             outcome.error, outcome.timed_out = exc.message, True
         except CiHelmError as exc:
-            outcome.error = str(exc)
+            outcome.error = exc.message if exc.path else str(exc)
+            outcome.error_path, outcome.error_line = exc.path, exc.line
         return outcome
 
 

@@ -8,6 +8,7 @@ rule, and the checks that can still run do.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import tarfile
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ci_helm.chart.goyaml import load_values
 from ci_helm.chart.jinja.detect import detect_engine
 from ci_helm.chart.model import TemplateEngine
 from ci_helm.errors import ChartError, YamlError
@@ -45,21 +47,24 @@ def read_chart(directory: Path, display: str, layout: ScenarioLayout = ScenarioL
         directory=directory,
         display=display,
         chart_yaml=read_yaml_file(directory, "Chart.yaml"),
-        values_yaml=read_yaml_file(directory, "values.yaml")
+        values_yaml=read_yaml_file(directory, "values.yaml", values=True)
         if (directory / "values.yaml").is_file()
         else None,
         ci_values=[
-            read_yaml_file(directory, f.relative_to(directory).as_posix()) for f in ci_files if f.is_file()
+            read_yaml_file(directory, f.relative_to(directory).as_posix(), values=True)
+            for f in ci_files
+            if f.is_file()
         ],
     )
     chart.template_engine = _engine(directory, chart.metadata)
     chart.values_schema, chart.values_schema_error = _read_schema(directory / "values.schema.json")
-    chart.crd_objects = list(_crd_objects(directory))
+    chart.crd_loader = functools.partial(_crd_list, directory)
     chart.scenarios = _scenarios(chart)
     return chart
 
 
-def read_yaml_file(directory: Path, relative: str) -> YamlFile:
+def read_yaml_file(directory: Path, relative: str, *, values: bool = False) -> YamlFile:
+    """A YAML file; with ``values=True`` its data follows Helm's scalar rules (``y`` is true)."""
     path = directory / relative
     try:
         text = path.read_bytes().decode("utf-8-sig")
@@ -70,8 +75,15 @@ def read_yaml_file(directory: Path, relative: str) -> YamlFile:
         out.data = load_yaml(text, path=relative, duplicates="error")
     except YamlError as exc:
         out.error, out.error_line = exc.message, exc.line
-        if "duplicate key" in exc.message:  # still usable: Helm keeps the last value
-            out.data = load_yaml(text, path=relative, duplicates="last")
+        if "duplicate key" not in exc.message:
+            return out
+        # Duplicate keys: still usable, Helm keeps the last value.
+        out.data = load_yaml(text, path=relative, duplicates="last")
+    if values:
+        try:
+            out.data = load_values(text, path=relative)
+        except YamlError as exc:  # e.g. a list where Helm needs a mapping
+            out.error, out.error_line, out.data = exc.message, exc.line, None
     return out
 
 
@@ -104,6 +116,10 @@ def _engine(directory: Path, metadata: Mapping[str, Any]) -> TemplateEngine:
         return detect_engine(annotations if isinstance(annotations, Mapping) else {}, names)
     except ChartError:
         return "gotpl"  # a bad engine annotation is reported by chart-yaml; Helm renders Go templates
+
+
+def _crd_list(directory: Path) -> list[Mapping[str, Any]]:
+    return list(_crd_objects(directory))
 
 
 def _crd_objects(directory: Path) -> Iterator[Mapping[str, Any]]:

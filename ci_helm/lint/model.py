@@ -132,10 +132,20 @@ class ChartInput:
     ci_values: list[YamlFile] = field(default_factory=list)
     values_schema: Mapping[str, Any] | None = None
     values_schema_error: str | None = None
-    crd_objects: list[Mapping[str, Any]] = field(default_factory=list)  # crds/ of the chart and subcharts
+    # crds/ of the chart and subcharts, parsed on first use (they can be megabytes, off the critical path)
+    crd_loader: Callable[[], list[Mapping[str, Any]]] = field(default=list, repr=False)
     template_engine: Literal["gotpl", "jinja"] = "gotpl"
     scenarios: list[Scenario] = field(default_factory=list)
     _crds: CrdSchemas | None = field(default=None, repr=False)
+    _crd_objects: list[Mapping[str, Any]] | None = field(default=None, repr=False)
+    _crd_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def crd_objects(self) -> list[Mapping[str, Any]]:
+        with self._crd_lock:
+            if self._crd_objects is None:
+                self._crd_objects = self.crd_loader()
+            return self._crd_objects
 
     @property
     def metadata(self) -> Mapping[str, Any]:
@@ -153,7 +163,7 @@ class ChartInput:
     def crd_schemas(self, rendered: Iterable[Document] = ()) -> CrdSchemas:
         """Schemas of the chart's own CRDs (crds/ folders) plus any CRDs its templates render."""
         if self._crds is None:
-            self._crds = CrdSchemas.from_objects(self.crd_objects)
+            self._crds = CrdSchemas.from_objects(self.crd_objects)  # two threads may race: same result
         extra = [d.obj for d in rendered if d.kind == "CustomResourceDefinition"]
         if not extra:
             return self._crds

@@ -16,7 +16,7 @@ from typing import Protocol
 
 from ci_helm.errors import ChartError, UsageError
 from ci_helm.lint.config import ConfiguredRule
-from ci_helm.lint.documents import split_manifests
+from ci_helm.lint.documents import chart_relative, split_manifests
 from ci_helm.lint.engine_port import RenderJob, RenderOutcome, ScenarioRunner, coalesce
 from ci_helm.lint.inputs import ScenarioLayout, read_chart
 from ci_helm.lint.model import ChartInput, Finding, HelmMessage, LintServices, Rendered, RuleContext
@@ -142,7 +142,14 @@ def _jobs(
                     )
                 )
                 owner[key] = (state, Rendered(scenario, version))
+    # Big charts first: with few workers, a large chart started last would set the wall time alone.
+    size = {d: _template_bytes(Path(d)) for d in {j.chart_dir for j in jobs}}
+    jobs.sort(key=lambda j: -size[j.chart_dir])
     return jobs, owner
+
+
+def _template_bytes(chart_dir: Path) -> int:
+    return sum(p.stat().st_size for p in chart_dir.rglob("templates/*") if p.is_file())
 
 
 def _renderable(state: _ChartState, chart: ChartInput) -> bool:
@@ -201,8 +208,10 @@ def _fill(state: _ChartState, rendered: Rendered, outcome: RenderOutcome) -> Non
     rendered.merged_values = coalesce(defaults, rendered.scenario.values)
     if outcome.error is not None:
         rendered.error = outcome.error
+        path, line = _error_location(state.chart, outcome)
+        where = display if path is None else f"{display}/{path}"
         problem = Problem(
-            RENDER_CHECK, Level.ERROR, _render_advice(outcome), path=display, scenario=rendered.label
+            RENDER_CHECK, Level.ERROR, _render_advice(outcome), path=where, line=line, scenario=rendered.label
         )
         state.add(RENDER_CHECK, [problem])
         return
@@ -222,6 +231,14 @@ def _fill(state: _ChartState, rendered: Rendered, outcome: RenderOutcome) -> Non
 def chart_values(chart: ChartInput | None) -> dict[str, object]:
     data = chart.values_yaml.data if chart is not None and chart.values_yaml is not None else None
     return dict(data) if isinstance(data, dict) else {}
+
+
+def _error_location(chart: ChartInput | None, outcome: RenderOutcome) -> tuple[str | None, int | None]:
+    """The failing template relative to the chart (the engine names it ``<chart>/templates/x.yaml``)."""
+    path = outcome.error_path
+    if chart is None or not path or Path(path).is_absolute() or "/" not in path:
+        return None, None
+    return chart_relative(path), outcome.error_line
 
 
 def _render_advice(outcome: RenderOutcome) -> str:

@@ -32,6 +32,7 @@ __all__ = [
     "Sorted",
     "TemplateOptions",
     "plan_writes",
+    "select_shown",
     "sort_render",
     "stdout_text",
 ]

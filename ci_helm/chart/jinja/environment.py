@@ -31,6 +31,7 @@ __all__ = ["MAX_OUTPUT_CHARS", "ChartEnvironment", "Params", "wrap"]
 MAX_OUTPUT_CHARS = 64 * 1024 * 1024
 MAX_VALUE_CHARS = 16 * 1024 * 1024  # one string or list built by an operator
 _HUGE_FORMAT_WIDTH = re.compile(r"%[-+ #0]*\d{7,}")
+_HUGE_BRACE_WIDTH = re.compile(r"\{[^{}]*:[^{}]*\d{7,}[^{}]*\}")
 
 
 class Params(dict[str, Any]):
@@ -120,6 +121,8 @@ class ChartEnvironment(ImmutableSandboxedEnvironment):
                 return obj[attribute]
             if not hasattr(dict, attribute):
                 return self.undefined(hint=f"{obj.path}.{attribute} is not set", obj=obj, name=attribute)
+        if isinstance(obj, str) and attribute in ("format", "format_map") and _HUGE_BRACE_WIDTH.search(obj):
+            raise RenderError("refused: a format width of a million characters or more")
         return super().getattr(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
@@ -130,6 +133,7 @@ class ChartEnvironment(ImmutableSandboxedEnvironment):
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         __self.check_deadline()
+        _check_string_method(__obj, args, kwargs)
         return super().call(__context, __obj, *args, **kwargs)
 
     def call_binop(self, context: jinja2.runtime.Context, operator_name: str, left: Any, right: Any) -> Any:
@@ -142,8 +146,8 @@ class ChartEnvironment(ImmutableSandboxedEnvironment):
             if isinstance(right, int) and isinstance(left, int) and abs(right) > 4096 and abs(left) > 1:
                 raise RenderError(f"refused: {left} ** {right} is too large a number")
             return left**right
-        if isinstance(left, str) and _HUGE_FORMAT_WIDTH.search(left):
-            raise RenderError("refused: a %-format width of a million characters or more")
+        if isinstance(left, str):
+            check_format_width(left)
         return operator.mod(left, right)
 
     def generate(self, template: jinja2.Template, variables: Mapping[str, Any]) -> str:
@@ -182,3 +186,19 @@ def _check_repeat(sequence: Any, count: Any) -> None:
     sized = isinstance(sequence, str | list | tuple) and isinstance(count, int)
     if sized and len(sequence) * count > MAX_VALUE_CHARS:
         raise RenderError(f"refused: repeating a value {count} times would exceed {MAX_VALUE_CHARS} items")
+
+
+def _check_string_method(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """``'x'.ljust(10**9)``: refuse before Python allocates it (``str.format`` is checked in getattr)."""
+    owner = getattr(obj, "__self__", None)
+    if not isinstance(owner, str):
+        return
+    sizes = [a for a in (*args, *kwargs.values()) if isinstance(a, int) and not isinstance(a, bool)]
+    if any(size > MAX_VALUE_CHARS for size in sizes):
+        raise RenderError(f"refused: a string of more than {MAX_VALUE_CHARS} characters")
+
+
+def check_format_width(text: str) -> None:
+    """For the ``format`` and ``center`` filters, which run outside the sandbox's call hook."""
+    if _HUGE_FORMAT_WIDTH.search(text):
+        raise RenderError("refused: a %-format width of a million characters or more")

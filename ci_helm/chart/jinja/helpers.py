@@ -211,6 +211,19 @@ def lookup(*_args: Any) -> dict[str, Any]:
     return {}
 
 
+def format_filter(value: Any, *args: Any, **kwargs: Any) -> str:
+    """Jinja's ``format`` filter (``"%s-%s" | format(a, b)``) without giant widths."""
+    from ci_helm.chart.jinja.environment import check_format_width
+
+    text = str(value)
+    check_format_width(text)
+    return text % (kwargs or args)
+
+
+def center(value: Any, width: int = 80) -> str:
+    return str(value).center(min(int(width), 1024))
+
+
 def _contains(text: Any, part: Any) -> bool:
     return str(part) in _go_string(text)
 
@@ -234,10 +247,12 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "sha256sum": sha256sum,
     "toString": _go_string,
     "contains": _contains,
+    "format": format_filter,
+    "center": center,
 }
 
 FUNCTIONS: dict[str, Callable[..., Any]] = {
-    **{k: v for k, v in FILTERS.items() if k not in ("required", "contains")},
+    **{k: v for k, v in FILTERS.items() if k not in ("required", "contains", "format", "center")},
     "required": required_function,
     "fail": fail,
     "ternary": ternary,

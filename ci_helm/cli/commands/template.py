@@ -9,7 +9,7 @@ from ci_helm.chart.values import merge_user_values
 from ci_helm.cli.common import ENGINE_SETTINGS
 from ci_helm.cli.context import Context
 from ci_helm.cli.values_flags import add_value_flags, value_options
-from ci_helm.engine.base import DEFAULT_RELEASE_NAME, ReleaseOptions
+from ci_helm.engine.base import DEFAULT_RELEASE_NAME, ReleaseOptions, check_release_name
 from ci_helm.engine.kube_version import check_kube_version
 from ci_helm.errors import ExitCode, UsageError
 from ci_helm.render.chart_source import load_chart_source
@@ -82,7 +82,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
 def _release(args: argparse.Namespace, ctx: Context) -> ReleaseOptions:
     return ReleaseOptions(
-        name=args.name,
+        name=check_release_name(args.name),
         namespace=args.namespace,
         is_install=not args.is_upgrade,
         is_upgrade=args.is_upgrade,

@@ -34,4 +34,10 @@ def check(ctx: RuleContext, options: Options) -> Iterator[Finding]:
         if msg.severity is Level.INFO and not options.include_info:
             continue
         level = msg.severity if msg.severity is not Level.ERROR else None
-        yield Finding(msg.message, msg.path or None, level=level)
+        yield Finding(msg.message, _relative(msg.path), level=level)
+
+
+def _relative(path: str) -> str | None:
+    """Helm names files relative to the chart (``templates/``), or the chart itself by its full path."""
+    path = path.rstrip("/")
+    return None if not path or path.startswith("/") else path

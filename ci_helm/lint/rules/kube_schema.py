@@ -47,6 +47,13 @@ BUILTIN_GROUPS = frozenset(
     )
 )
 
+
+def is_builtin(api_version: str) -> bool:
+    """Whether Kubernetes itself serves this apiVersion's group (core, apps, ..., *.k8s.io built-ins)."""
+    group = api_version.split("/", 1)[0] if "/" in api_version else ""
+    return group in BUILTIN_GROUPS or "." not in group
+
+
 ID = "kube-schema"
 DEFAULT_LEVEL = Level.ERROR
 SCOPE: Scope = "render"

@@ -8,6 +8,7 @@ values file, else values.yaml). The schema's own ``$schema`` picks the JSON Sche
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -18,6 +19,10 @@ import jsonschema
 import referencing
 import referencing.exceptions
 
+from ci_helm.chart.coalesce import coalesce_values
+from ci_helm.chart.loader import load_chart
+from ci_helm.chart.model import Chart
+from ci_helm.errors import CiHelmError
 from ci_helm.kube.schemas import json_path
 from ci_helm.lint.model import Finding, RuleContext, Scope, YamlFile
 from ci_helm.lint.yamlpos import KeyLines
@@ -45,9 +50,7 @@ def check(ctx: RuleContext, options: Options) -> Iterator[Finding]:
         return
     sources = _sources(ctx)
     try:
-        errors = sorted(
-            validator.iter_errors(dict(rendered.merged_values)), key=lambda e: list(map(str, e.absolute_path))
-        )
+        errors = sorted(validator.iter_errors(_coalesced(ctx)), key=lambda e: list(map(str, e.absolute_path)))
     except referencing.exceptions.Unresolvable as exc:
         yield Finding(
             f"values.schema.json refers to {exc.ref!r}, which cannot be read offline (only files inside "
@@ -64,6 +67,22 @@ def check(ctx: RuleContext, options: Options) -> Iterator[Finding]:
         yield Finding(
             f"{len(errors) - options.max_errors} more schema violations not shown", "values.schema.json"
         )
+
+
+def _coalesced(ctx: RuleContext) -> dict[str, Any]:
+    """The values Helm validates: user values over chart defaults, subchart defaults and globals included."""
+    assert ctx.rendered is not None and ctx.rendered.merged_values is not None
+    chart = ctx.services.remember(f"chart-model:{ctx.chart.directory}", lambda: _load(ctx.chart.directory))
+    if chart is None:
+        return dict(ctx.rendered.merged_values)  # the loader refused the chart; the render reports why
+    return coalesce_values(chart, copy.deepcopy(dict(ctx.rendered.scenario.values)))
+
+
+def _load(directory: Path) -> Chart | None:
+    try:
+        return load_chart(directory)
+    except CiHelmError:
+        return None
 
 
 def _compile(ctx: RuleContext, schema: dict[str, Any]) -> Any:

@@ -1,0 +1,1 @@
+"""The deploy stage around Helm's release operations: names, readiness, diffs, recovery."""

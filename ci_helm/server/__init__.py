@@ -1,0 +1,1 @@
+"""``ci-helm repo serve``: a directory served as a Helm chart repository with a ChartMuseum-style API."""
