@@ -31,7 +31,7 @@ from ci_helm.initci.steps import (
     selects_all_by_default,
     snapshot_version,
 )
-from ci_helm.settings import REGISTRY, Setting, add_flags, declare
+from ci_helm.settings import Setting, add_flags, declare
 from ci_helm.yamlio import read_yaml_file
 
 SETTINGS = declare(
@@ -56,8 +56,11 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
         help="run one CI step from CI_HELM_STEP* variables (used by the CI front-ends)",
         parents=[parent],
     )
-    # release's `sign` (ci-helm.yaml `sign: true`): packages are signed as they are packaged.
-    shared = tuple(REGISTRY[name] for name in ("sign",) if name in REGISTRY)
+    # release's `sign` (ci-helm.yaml `sign: true`): packages are signed as they are packaged. Imported
+    # here because only the chosen command's module is loaded (ci_helm.cli.main.COMMAND_MODULES).
+    from ci_helm.cli.commands.release import RELEASE_SETTINGS
+
+    shared = tuple(s for s in RELEASE_SETTINGS if s.name == "sign")
     settings = SETTINGS + SELECTION_SETTINGS + shared
     add_flags(parser, settings)
     parser.set_defaults(handler=run, settings=settings)
