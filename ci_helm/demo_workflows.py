@@ -279,7 +279,7 @@ def private(ctx: DemoContext) -> list[str]:
     example = load_example("private")
     with local_servers(ctx.workdir / "private", ctx.env, oci=True, s3=False) as servers:
         run = WorkflowRun(ctx, example)
-        targets = [servers.serve_url]
+        targets = [f"file://{ctx.workdir / 'private' / 'mirror'}", servers.serve_url]
         if servers.oci_host:
             targets.append(f"oci://{servers.oci_host}/internal")
         set_targets(run.repo, targets, **{"plain-http": True, "token": UPLOAD_TOKEN})
