@@ -73,6 +73,7 @@ def _context(workflow: Workflow, found: Detected, action_repo: str) -> dict[str,
         "default_branch": found.default_branch,
         "install_test": workflow.install_test,
         "release": workflow.release,
+        "sign": workflow.sign,
         "release_on": workflow.release_on,
         "release_trigger_text": "a tag push"
         if workflow.release_on == "tag"
