@@ -8,6 +8,7 @@ that cannot start says why, so the demo reports what it used and what it skipped
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -28,6 +29,8 @@ REGISTRY_BINARY = "/usr/bin/docker-registry"
 S3_ACCESS_KEY = "AKIADEMOCIHELM000001"
 S3_SECRET_KEY = "demo-s3-secret-not-real"  # noqa: S105 - moto accepts any key; nothing real is protected
 UPLOAD_TOKEN = "demo-upload-token"  # noqa: S105 - a throwaway local server's token
+REGISTRY_USER = "ci-demo"
+REGISTRY_PASSWORD = "demo-registry-Pa55"  # noqa: S105 - a throwaway local registry's password
 
 
 @dataclass
@@ -111,18 +114,32 @@ def _repo_serve(stack: ExitStack, root: Path, env: dict[str, str]) -> str:
     return line.split(" at ", 1)[1].split()[0].rstrip("/")
 
 
-def _registry(stack: ExitStack, root: Path) -> str:
+def _registry(stack: ExitStack, root: Path, *, auth: bool) -> str:
+    """docker-registry on 127.0.0.1; with ``auth``, behind htpasswd (REGISTRY_USER / REGISTRY_PASSWORD)."""
     port = _free_port()
     root.mkdir(parents=True, exist_ok=True)
+    htpasswd = f"auth:\n  htpasswd:\n    realm: ci-helm-demo\n    path: {_htpasswd(root)}\n" if auth else ""
     config = root / "config.yml"
     config.write_text(
         "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\n"
         f"storage:\n  filesystem:\n    rootdirectory: {root / 'data'}\n"
-        f"http:\n  addr: 127.0.0.1:{port}\n"
+        f"http:\n  addr: 127.0.0.1:{port}\n{htpasswd}"
     )
     proc = stack.enter_context(_process([REGISTRY_BINARY, "serve", str(config)]))
     _wait_http(f"http://127.0.0.1:{port}/v2/", proc, "docker-registry")
     return f"127.0.0.1:{port}"
+
+
+def _htpasswd(root: Path) -> Path:
+    """A bcrypt htpasswd file (the only kind docker-registry accepts), made by apache2-utils."""
+    if shutil.which("htpasswd") is None:
+        raise RuntimeError("htpasswd not installed (apt-get install apache2-utils) for registry credentials")
+    done = subprocess.run(
+        ["htpasswd", "-Bbn", REGISTRY_USER, REGISTRY_PASSWORD], capture_output=True, text=True, check=True
+    )
+    path = root / "htpasswd"
+    path.write_text(done.stdout)
+    return path
 
 
 def _moto(stack: ExitStack) -> str:
@@ -140,7 +157,7 @@ def _moto(stack: ExitStack) -> str:
 
 @contextmanager
 def local_servers(
-    workdir: Path, env: dict[str, str], *, oci: bool, s3: bool, serve: bool = True
+    workdir: Path, env: dict[str, str], *, oci: bool, s3: bool, serve: bool = True, oci_auth: bool = False
 ) -> Iterator[LocalServers]:
     """Start what a workflow needs; optional servers that cannot run here are listed in ``skipped``."""
     servers = LocalServers(workdir)
@@ -156,7 +173,7 @@ def local_servers(
             )
         elif oci:
             servers.oci_host = _optional(
-                servers, "OCI registry", lambda: _registry(stack, workdir / "registry")
+                servers, "OCI registry", lambda: _registry(stack, workdir / "registry", auth=oci_auth)
             )
         if s3 and not (_importable("moto.server") and _importable("boto3")):
             servers.skipped["S3 server"] = "moto[server] / boto3 not installed (pip install 'moto[server]')"

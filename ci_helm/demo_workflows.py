@@ -24,7 +24,14 @@ from typing import Any
 import yaml
 
 from ci_helm.demo import REPO_ROOT, DemoContext, StageFailed, stage
-from ci_helm.demo_servers import UPLOAD_TOKEN, LocalServers, environ_with_repo, local_servers
+from ci_helm.demo_servers import (
+    REGISTRY_PASSWORD,
+    REGISTRY_USER,
+    UPLOAD_TOKEN,
+    LocalServers,
+    environ_with_repo,
+    local_servers,
+)
 from ci_helm.yamlio import dump_yaml
 
 __all__ = ["EXAMPLES", "Example", "assemble", "load_example", "regenerate"]
@@ -277,22 +284,26 @@ def public(ctx: DemoContext) -> list[str]:
 @stage("workflow private", "charts beside app code (GitLab/Jenkins): snapshots on commits, finals on tags")
 def private(ctx: DemoContext) -> list[str]:
     example = load_example("private")
-    with local_servers(ctx.workdir / "private", ctx.env, oci=True, s3=False) as servers:
+    with local_servers(ctx.workdir / "private", ctx.env, oci=True, s3=False, oci_auth=True) as servers:
         run = WorkflowRun(ctx, example)
         targets = [f"file://{ctx.workdir / 'private' / 'mirror'}", servers.serve_url]
         if servers.oci_host:
             targets.append(f"oci://{servers.oci_host}/internal")
         set_targets(run.repo, targets, **{"plain-http": True, "token": UPLOAD_TOKEN})
         lines = _header(servers)
+        if servers.oci_host:
+            lines.append(f"  (the OCI registry asks for credentials: {REGISTRY_USER} / masked variable)")
+        # Masked CI/CD variables (GitLab) / credentials (Jenkins withCredentials) in real pipelines.
+        secrets = {"CI_HELM_USERNAME": REGISTRY_USER, "CI_HELM_PASSWORD": REGISTRY_PASSWORD}
         # The GitLab jobs ci-helm-package and ci-helm-release (the Jenkins stages run the same).
         run.step("package", {"CI_HELM_SNAPSHOT": "true"})
         lines.append("commit on main: snapshot package + release")
-        lines += run.released(run.step("release"))
+        lines += run.released(run.step("release", secrets))
         git(run.repo, "tag", "v0.1.0")
         shutil.rmtree(run.repo / ".ci-helm", ignore_errors=True)  # a fresh job workspace
         run.step("package")
         lines.append("tag v0.1.0: final package + release")
-        lines += run.released(run.step("release"))
+        lines += run.released(run.step("release", secrets))
     return lines
 
 

@@ -82,6 +82,11 @@ def test_official_and_private_publish_to_every_local_server(tmp_path: Path) -> N
     tags = tmp_path / "official" / "registry" / "data" / "docker" / "registry" / "v2" / "repositories"
     assert (tags / "charts" / "shop" / "_manifests" / "tags" / "0.1.1").is_dir()
     assert (tags / "charts" / "guestbook" / "_manifests" / "tags" / "0.1.0").is_dir()
+    # private: the registry only takes credentials (the job's masked variables)
+    assert (tmp_path / "private" / "registry" / "htpasswd").is_file()
+    internal = tmp_path / "private" / "registry" / "data" / "docker" / "registry" / "v2" / "repositories"
+    assert (internal / "internal" / "shop" / "_manifests" / "tags" / "0.1.0").is_dir()
+    assert "(the OCI registry asks for credentials: ci-demo / masked variable)" in out
     served = yaml.safe_load((tmp_path / "private" / "served" / "index.yaml").read_text())
     versions = [v["version"] for v in served["entries"]["shop"]]
     assert "0.1.0" in versions and any(v.startswith("0.1.0-snapshot.") for v in versions), versions
