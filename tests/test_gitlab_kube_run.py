@@ -1,18 +1,20 @@
-"""The private example's GitLab ci-helm-test job (gitlab-ci-local, shell mode) on a merge request,
-against a cluster (the fake API server unless CI_HELM_TEST_KUBECONFIG): it runs only when
-CI_HELM_TEST_KUBECONFIG is set, installs the changed chart per scenario and writes its JUnit report."""
+"""GitLab jobs that need a cluster (gitlab-ci-local, shell mode; the fake API server unless
+CI_HELM_TEST_KUBECONFIG): the private example's ci-helm-test job on a merge request (it runs only
+when CI_HELM_TEST_KUBECONFIG is set, installs the changed chart per scenario, writes JUnit), and the
+no-repo workflow's deploy job (install, then upgrade of the same release)."""
 
 from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from ci_helm.demo_workflows import git
+from ci_helm.demo_workflows import assemble, git, load_example
 from tests.support.kube import KubeCluster
-from tests.test_gitlab_run import MERGE_REQUEST, _gitlab_ci_local, _jobs, job_env, private_repo
+from tests.test_gitlab_run import MERGE_REQUEST, REPO, _gitlab_ci_local, _jobs, job_env, private_repo
 
 pytestmark = pytest.mark.kube
 __all__ = ["job_env", "private_repo"]  # fixtures, re-used from test_gitlab_run
@@ -49,3 +51,42 @@ def test_test_job_installs_the_changed_chart(
     assert "PASS  ci-helm-test" in out, out
     junit = (private_repo / "ci-helm-test.xml").read_text()
     assert 'testsuite name="app/chart/shop"' in junit and 'failures="0"' in junit, junit
+
+
+def test_deploy_job_of_the_no_repo_workflow(
+    job_env: dict[str, str], kube: KubeCluster, tmp_path: Path
+) -> None:
+    """`init-ci --provider gitlab --workflow no-repo` on the no-repo example: ci-helm-deploy-staging
+    installs deploy/guestbook with the staging values; a second run upgrades the same release."""
+    kube.auto_ready()
+    repo = assemble(load_example("no-repo"), tmp_path / "no-repo")
+    argv = [
+        sys.executable,
+        "-m",
+        "ci_helm",
+        "init-ci",
+        "--provider",
+        "gitlab",
+        "--workflow",
+        "no-repo",
+        "--force",
+    ]
+    subprocess.run(argv, cwd=repo, env={**job_env, "PYTHONPATH": str(REPO)}, check=True, capture_output=True)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "gitlab pipeline")
+    # KUBECONFIG is a file-type CI/CD variable in GitLab; the namespace is this test's own.
+    cluster = {
+        "KUBECONFIG": str(kube.kubeconfig),
+        "CI_HELM_NAMESPACE": kube.namespace,
+        "CI_HELM_WAIT_TIMEOUT": "60",
+    }
+    for revision in (1, 2):
+        out = _jobs(repo, job_env, "ci-helm-deploy-staging", variables=cluster)
+        assert "PASS  ci-helm-deploy-staging" in out, out
+        assert f"revision {revision} deployed" in out, out
+    deployments = kube.dynamic().resources.get(api_version="apps/v1", kind="Deployment")
+    items = deployments.get(namespace=kube.namespace).to_dict()["items"]
+    assert {d["metadata"]["name"]: d["spec"]["replicas"] for d in items} == {
+        "guestbook-guestbook-frontend": 1,
+        "guestbook-guestbook-redis-leader": 1,
+    }
