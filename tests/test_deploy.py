@@ -303,3 +303,15 @@ def test_no_rollback_keeps_the_failed_revision(ci: Run, kube: KubeCluster, tmp_p
     status = json.loads(ci("status", "keep", "--format", "json").stdout)
     assert status["ready"] is False
     assert [r["name"] for r in status["resources"] if not r["ready"]] == ["keep-web"]
+
+
+def test_deploy_is_declarative_after_a_failed_install(ci: Run, kube: KubeCluster, tmp_path: Path) -> None:
+    kube.auto_ready(hold=_broken)
+    chart = write_chart(tmp_path)
+    failed = ci("deploy", str(chart), "-n", "fresh", "--set", "image=broken", "--wait-timeout", "2")
+    assert failed.exit_code == 1
+    assert failed.stderr.startswith('error: install of "fresh" failed: Deployment/fresh-web not ready')
+    assert "cancelled" not in failed.stderr and "deadline" not in failed.stderr
+    fixed = ci("deploy", str(chart), "-n", "fresh", "--wait-timeout", "30")
+    assert fixed.exit_code == 0, "the broken --set of the failed install is not inherited: " + fixed.stderr
+    assert yaml.safe_load(ci("get", "values", "fresh").stdout) in (None, {})
