@@ -243,6 +243,8 @@ def test_custom_resources_from_a_crd(kube: KubeCluster) -> None:
 
 def test_namespace_lifecycle(kube: KubeCluster) -> None:
     core = _core(kube)
+    if kube.fake is not None:
+        kube.fake.store.namespace_delete_delay = 1.0  # long enough to observe Terminating under load
     ns = kube.new_namespace("life")
     core.create_namespaced_config_map(ns, {"metadata": {"name": "cm"}})
     core.delete_namespace(ns)
