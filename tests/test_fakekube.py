@@ -360,3 +360,23 @@ def test_watch_from_a_compacted_resource_version_is_gone(fake_kube: FakeKube, tm
             )
         )
     assert expired.value.status == 410
+
+
+def test_watch_with_a_selector_sees_objects_enter_and_leave(kube: KubeCluster) -> None:
+    core, ns = _core(kube), kube.namespace
+    start = core.list_namespaced_config_map(ns).metadata.resource_version
+    core.create_namespaced_config_map(ns, {"metadata": {"name": "cm", "labels": {"tier": "db"}}})
+    core.patch_namespaced_config_map("cm", ns, {"metadata": {"labels": {"tier": "web"}}})
+    core.patch_namespaced_config_map("cm", ns, {"data": {"a": "1"}})
+    core.patch_namespaced_config_map("cm", ns, {"metadata": {"labels": {"tier": "db"}}})
+    seen = [
+        e["type"]
+        for e in watch.Watch().stream(
+            core.list_namespaced_config_map,
+            ns,
+            label_selector="tier=web",
+            resource_version=start,
+            timeout_seconds=1,
+        )
+    ]
+    assert seen == ["ADDED", "MODIFIED", "DELETED"]

@@ -480,14 +480,21 @@ class Handler(BaseHTTPRequestHandler):
                     continue
                 if route.ns and event.obj["metadata"].get("namespace") != route.ns:
                     continue
-                if not match(event.obj):
-                    continue
-                self._chunk({"type": event.type, "object": self._versioned(route, copy.deepcopy(event.obj))})
+                kind = _seen_as(event.type, match(event.obj), event.previous is None or match(event.previous))
+                if kind:
+                    self._chunk({"type": kind, "object": self._versioned(route, copy.deepcopy(event.obj))})
 
     def _chunk(self, event: Obj) -> None:
         data = json.dumps(event).encode() + b"\n"
         self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
         self.wfile.flush()
+
+
+def _seen_as(kind: str, matches_now: bool, matched_before: bool) -> str | None:
+    """What a watch with a selector sees: objects entering the selection are ADDED, leaving it DELETED."""
+    if kind == "MODIFIED" and matches_now != matched_before:
+        return "ADDED" if matches_now else "DELETED"
+    return kind if matches_now else None
 
 
 def _scale_of(obj: Obj) -> Obj:

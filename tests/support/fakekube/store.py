@@ -67,6 +67,7 @@ class Event:
     type: str
     rtype: ResourceType
     obj: Obj
+    previous: Obj | None = None  # for MODIFIED: the object before (watches with selectors need it)
 
 
 class Store:
@@ -114,8 +115,8 @@ class Store:
 
     # --- writes --------------------------------------------------------------------------
 
-    def _record(self, kind: str, rtype: ResourceType, obj: Obj) -> None:
-        self.events.append(Event(self.rv, kind, rtype, copy.deepcopy(obj)))
+    def _record(self, kind: str, rtype: ResourceType, obj: Obj, previous: Obj | None = None) -> None:
+        self.events.append(Event(self.rv, kind, rtype, copy.deepcopy(obj), copy.deepcopy(previous)))
         if len(self.events) > MAX_EVENTS:
             del self.events[: MAX_EVENTS // 10]
         self.cond.notify_all()
@@ -283,9 +284,10 @@ class Store:
         if meta.get("deletionTimestamp") and not meta.get("finalizers") and rtype.kind != "Namespace":
             return self._remove(rtype, ns, name)
         self._stamp(rtype, obj, manager)
+        previous = self._bucket(rtype).get((ns, name))
         self._bucket(rtype)[(ns, name)] = obj
         self._on_stored(rtype, obj)
-        self._record("MODIFIED", rtype, obj)
+        self._record("MODIFIED", rtype, obj, previous)
         self._notify("MODIFIED", rtype, obj)
         return copy.deepcopy(obj)
 
