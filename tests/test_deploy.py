@@ -122,6 +122,12 @@ def test_random_names_and_name_clashes(ci: Run, kube: KubeCluster, tmp_path: Pat
     assert sorted(r["chart_name"] for r in listed) == ["demo", "other"]
     only = json.loads(ci("list", "--chart", "demo", "--format", "json").stdout)
     assert [r["chart_name"] for r in only] == ["demo"]
+    instances = ci("chart", "instances", str(demo))
+    assert (
+        instances.exit_code == 0
+        and "demo-0.1.0" in instances.stdout
+        and "other-0.1.0" not in instances.stdout
+    )
 
 
 def test_dry_run_diff_against_the_live_release_masks_secrets(
