@@ -28,12 +28,13 @@ def _cluster(kube: KubeCluster, hold: Callable[[dict[str, Any]], bool] | None = 
 
 
 def _test_namespaces(kube: KubeCluster) -> list[str]:
+    """Namespaces ``ci-helm test`` made and has not deleted (a real cluster may keep them
+    Terminating for a while after the deletion; the fixture's own ``ci-helm-test-*`` excluded)."""
     namespaces = kube.dynamic().resources.get(api_version="v1", kind="Namespace")
     return [
         n["metadata"]["name"]
-        for n in namespaces.get().to_dict()["items"]
-        if n["metadata"]["name"].startswith("ci-helm-")
-        and not n["metadata"]["name"].startswith("ci-helm-test-")
+        for n in namespaces.get(label_selector="app.kubernetes.io/managed-by=ci-helm").to_dict()["items"]
+        if not n["metadata"].get("deletionTimestamp")
     ]
 
 
