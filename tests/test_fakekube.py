@@ -380,3 +380,17 @@ def test_watch_with_a_selector_sees_objects_enter_and_leave(kube: KubeCluster) -
         )
     ]
     assert seen == ["ADDED", "MODIFIED", "DELETED"]
+
+
+def test_list_pages_with_limit_and_continue(kube: KubeCluster) -> None:
+    core, ns = _core(kube), kube.namespace
+    for i in range(5):
+        core.create_namespaced_config_map(ns, {"metadata": {"name": f"cm{i}"}})
+    names, token = [], None
+    while True:
+        page = core.list_namespaced_config_map(ns, limit=2, _continue=token)
+        names += [c.metadata.name for c in page.items]
+        token = page.metadata._continue
+        if not token:
+            break
+    assert sorted(names) == [f"cm{i}" for i in range(5)]

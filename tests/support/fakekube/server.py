@@ -6,6 +6,7 @@ in a kubeconfig). Every response is JSON except pod logs; errors are ``Status`` 
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import copy
 import json
@@ -261,12 +262,25 @@ class Handler(BaseHTTPRequestHandler):
 
     def _list(self, route: Route, store: Store) -> None:
         items, rv = store.list(route.rtype, route.ns, self._matcher())
+        metadata: Obj = {"resourceVersion": str(rv)}
+        offset = _offset(self.query.get("continue"))
+        limit = int(self.query.get("limit") or 0)
+        items = items[offset:]
+        if limit and len(items) > limit:
+            # Pages are cut from a fresh list each time (the real server serves a snapshot).
+            items = items[:limit]
+            metadata["continue"] = base64.urlsafe_b64encode(
+                json.dumps({"offset": offset + limit}).encode()
+            ).decode()
+            metadata["remainingItemCount"] = (
+                len(store.list(route.rtype, route.ns, self._matcher())[0]) - offset - limit
+            )
         self._send(
             200,
             {
                 "kind": route.rtype.list_kind,
                 "apiVersion": route.rtype.api_version(route.version),
-                "metadata": {"resourceVersion": str(rv)},
+                "metadata": metadata,
                 "items": [self._versioned(route, i) for i in items],
             },
         )
@@ -488,6 +502,15 @@ class Handler(BaseHTTPRequestHandler):
         data = json.dumps(event).encode() + b"\n"
         self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
         self.wfile.flush()
+
+
+def _offset(token: str | None) -> int:
+    if not token:
+        return 0
+    try:
+        return int(json.loads(base64.urlsafe_b64decode(token.encode()))["offset"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ApiError(400, "BadRequest", f"invalid continue token: {exc}") from exc
 
 
 def _seen_as(kind: str, matches_now: bool, matched_before: bool) -> str | None:
