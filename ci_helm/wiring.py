@@ -72,7 +72,7 @@ def release_engine(settings: _SettingsLike, target: Any, environ: Mapping[str, s
         from ci_helm.engine.helm_cli_releases import HelmCliReleases
 
         return HelmCliReleases(target, home, str(settings.get("helm-binary") or "helm"))
-    from ci_helm.engine.releases import HelmPythonReleases
+    from ci_helm.engine.helm_python_releases import HelmPythonReleases
 
     return HelmPythonReleases(target, home)
 
