@@ -248,3 +248,16 @@ def test_upgrade_test_catches_an_immutable_field_change(
         and "spec.selector" in problem["message"]
         and "field is immutable" in problem["message"]
     )
+
+
+def test_nothing_changed_needs_no_cluster(run_cli: Run, tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    write_chart(repo / "charts", "shop")
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "shop")
+    result = run_cli(
+        "test", "--kubeconfig", str(tmp_path / "no-cluster"), "--target-branch", "main", cwd=repo
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "no charts to test" in result.stderr

@@ -24,7 +24,7 @@ from ci_helm.cli.kube_flags import DEPLOY_SETTINGS, KUBE_SETTINGS, kube_target
 from ci_helm.cli.reporting import REPORT_SETTINGS, emit_reports, report_targets
 from ci_helm.deploy.chart_test import ChartTester, TestJob, find_scenarios
 from ci_helm.engine.releases import ClusterTarget
-from ci_helm.errors import UsageError
+from ci_helm.errors import ExitCode, UsageError
 from ci_helm.model.results import ChartReport, CheckResult, RunReport
 from ci_helm.settings import Setting, add_flags, declare
 from ci_helm.wiring import git_repo, kube_client, release_engine
@@ -66,6 +66,10 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         raise UsageError("--parallel must be at least 1")
     report_targets(ctx)  # a bad --report fails before any cluster work
     selection = select_charts(ctx, args.charts)
+    if not selection.charts:
+        ctx.out.info("no charts to test")
+        emit_reports(RunReport(command="test"), ctx)
+        return ExitCode.OK
     cluster = kube_target(ctx).cluster
     kube = kube_client(cluster)
     kube.check_reachable()
