@@ -321,3 +321,26 @@ def test_deploy_is_declarative_after_a_failed_install(ci: Run, kube: KubeCluster
     fixed = ci("deploy", str(chart), "-n", "fresh", "--wait-timeout", "30")
     assert fixed.exit_code == 0, "the broken --set of the failed install is not inherited: " + fixed.stderr
     assert yaml.safe_load(ci("get", "values", "fresh").stdout) in (None, {})
+
+
+def test_diff_before_applying_show_and_manifests_of_several(
+    ci: Run, kube: KubeCluster, tmp_path: Path
+) -> None:
+    kube.auto_ready()
+    chart = write_chart(tmp_path)
+    assert ci("deploy", str(chart), "-n", "one", "--wait-timeout", "30").exit_code == 0
+    assert ci("deploy", str(chart), "-n", "two", "--wait-timeout", "30").exit_code == 0
+    diffed = ci(
+        "deploy", str(chart), "-n", "one", "--diff", "--set", "message=changed", "--wait-timeout", "30"
+    )
+    assert diffed.exit_code == 0
+    assert diffed.stdout.index("~ changed ConfigMap/one-config") < diffed.stdout.index("upgraded one")
+    assert "+  message: changed" in diffed.stdout
+    shown = ci("deployment", "show", "one")
+    assert "revision 2 deployed" in shown.stdout and "message: changed" in shown.stdout
+    out = tmp_path / "manifests.yaml"
+    assert ci("deployment", "manifest", "one", "two", "-o", str(out)).exit_code == 0
+    text = out.read_text()
+    assert "# release: one (revision 2)" in text and "# release: two (revision 1)" in text
+    names = [d["metadata"]["name"] for d in yaml.safe_load_all(text) if d]
+    assert sorted(names) == ["one-config", "one-web", "two-config", "two-web"]
