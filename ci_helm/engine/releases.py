@@ -90,6 +90,8 @@ class ApplyOptions:
 class TestRun:
     """The outcome of a release's test hooks, with their pods' logs."""
 
+    __test__ = False  # a result, not a pytest test class
+
     passed: bool
     logs: str
     message: str = ""
