@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
@@ -64,6 +65,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     parallel = int(s.get("parallel") or 1)
     if parallel < 1:
         raise UsageError("--parallel must be at least 1")
+    started = time.monotonic()
     report_targets(ctx)  # a bad --report fails before any cluster work
     selection = select_charts(ctx, args.charts)
     if not selection.charts:
@@ -87,9 +89,15 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     report = RunReport(
         command="test",
         charts=[
-            ChartReport(chart=chart.as_posix(), name=jobs[0].chart_name, checks=[next(results) for _ in jobs])
+            ChartReport(
+                chart=chart.as_posix(),
+                name=jobs[0].chart_name,
+                version=jobs[0].chart_version,
+                checks=[next(results) for _ in jobs],
+            )
             for chart, jobs in plan
         ],
+        duration_s=time.monotonic() - started,
     )
     emit_reports(report, ctx)
     if ctx.in_github_actions:
@@ -125,7 +133,8 @@ def _jobs(ctx: Context, chart: Path, base: Path | None) -> list[TestJob]:
         str(ctx.settings.get("ci-values-dir") or ""),
         str(ctx.settings.get("ci-values-pattern")),
     )
-    return [TestJob(source.path, source.chart.name, scenario, base) for scenario in scenarios]
+    version = str(getattr(source.chart.metadata, "version", ""))
+    return [TestJob(source.path, source.chart.name, scenario, base, version) for scenario in scenarios]
 
 
 def _run_all(tester: ChartTester, jobs: list[TestJob], parallel: int, ctx: Context) -> list[CheckResult]:
