@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 import io
+import os
+import subprocess
 import tarfile
 from collections.abc import Callable
 from pathlib import Path
@@ -144,14 +147,14 @@ def test_too_many_members_is_refused(tmp_path: Path) -> None:
 
 
 def test_real_bomb_with_huge_declared_size_is_refused_before_reading(tmp_path: Path) -> None:
-    """A 200 MB member of zeros compresses to ~200 KB; it must be refused from its header."""
+    """A 20 MiB member of zeros compresses to ~20 KB; it must be refused from its header."""
     path = tmp_path / "zeros.tgz"
     with tarfile.open(path, "w:gz") as tar:
         info = tarfile.TarInfo("demo/Chart.yaml")
         info.size = len(CHART_YAML)
         tar.addfile(info, io.BytesIO(CHART_YAML))
         info = tarfile.TarInfo("demo/zeros")
-        info.size = 200 * 1024 * 1024
+        info.size = 20 * 1024 * 1024
         tar.addfile(info, _Zeros(info.size))
     with pytest.raises(ArchiveError, match="over the 5242880-byte limit"):
         read_archive(path)
@@ -203,3 +206,70 @@ def test_failed_extraction_leaves_nothing_behind(tmp_path: Path) -> None:
     with pytest.raises(ArchiveError):
         extract_archive(archive, tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def _zeros_tgz(top: str, count: int, size: int) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz", compresslevel=1) as tar:
+        info = tarfile.TarInfo(f"{top}/Chart.yaml")
+        data = f"apiVersion: v2\nname: {top}\nversion: 0.1.0\n".encode()
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+        for i in range(count):
+            info = tarfile.TarInfo(f"{top}/files/z{i}")
+            info.size = size
+            tar.addfile(info, _Zeros(size))
+    return buffer.getvalue()
+
+
+def test_nested_subchart_archives_share_one_expansion_budget(tmp_path: Path) -> None:
+    """Two subchart archives of 60 MiB each: each within the limit, together over it."""
+    root = tmp_path / "parent"
+    (root / "charts").mkdir(parents=True)
+    (root / "Chart.yaml").write_bytes(CHART_YAML)
+    for name in ("a", "b"):
+        (root / "charts" / f"{name}-0.1.0.tgz").write_bytes(_zeros_tgz(name, 12, 5 * 1024 * 1024))
+    assert sum(p.stat().st_size for p in (root / "charts").iterdir()) < 2 * 1024 * 1024
+    with pytest.raises(ArchiveError, match="limit") as caught:
+        load_chart(root)
+    assert "charts/b-0.1.0.tgz" in str(caught.value)
+
+
+def test_huge_pax_header_is_stopped_by_the_stream_cap(tmp_path: Path) -> None:
+    """tarfile reads pax headers whole; the decompressing stream refuses past its cap."""
+    size = 140 * 1024 * 1024
+    header = tarfile.TarInfo("././@PaxHeader")
+    header.type = tarfile.XHDTYPE
+    header.size = size
+    raw = header.tobuf(format=tarfile.USTAR_FORMAT)
+    path = tmp_path / "pax.tgz"
+    with gzip.open(path, "wb", compresslevel=1) as out:
+        out.write(raw)
+        chunk = b"\0" * (1024 * 1024)
+        for _ in range(size // len(chunk)):
+            out.write(chunk)
+    assert path.stat().st_size < 1024 * 1024
+    with pytest.raises(ArchiveError, match="decompression bomb"):
+        read_archive(path)
+
+
+def test_archives_packaged_by_helm_load_like_the_directory(
+    corpus: Path, helm_oracle: Path, tmp_path: Path
+) -> None:
+    """Helm writes a gzip FEXTRA header that Python's tarfile stream mode cannot read."""
+    source = corpus / "charts/grafana/rollout-operator"
+    proc = subprocess.run(
+        [str(helm_oracle), "package", str(source), "-d", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HOME": str(tmp_path)},
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    packaged, directory = load_chart(tmp_path / "rollout-operator-0.51.1.tgz"), load_chart(source)
+    assert packaged.metadata.document == directory.metadata.document
+    assert [t.name for t in packaged.templates] == [t.name for t in directory.templates]
+    assert packaged.values == directory.values
+    assert [(s.name, [c.name for c in s.crds]) for s in packaged.subcharts] == [
+        (s.name, [c.name for c in s.crds]) for s in directory.subcharts
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import shutil
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import pytest
 
 from ci_helm.chart.coalesce import coalesce_tables, coalesce_values
-from ci_helm.chart.dependencies import process_dependencies, render_values, values_for
+from ci_helm.chart.dependencies import chart_values_tree, process_dependencies, render_values, values_for
 from ci_helm.chart.goyaml import load_values
 from ci_helm.chart.loader import load_chart
 from ci_helm.chart.model import Chart
@@ -209,3 +210,48 @@ def test_coalesce_tables_null_removes_and_tables_merge() -> None:
         "c": 3,
         "d": 4,
     }
+
+
+def test_chart_values_tree_scopes_values_per_subchart(tmp_path: Path) -> None:
+    chart = load_chart(_write(tmp_path / "parent", DEPS_CHART))
+    processed, values = render_values(chart, {"second": {"over": "user"}})
+    tree = {entry.path: entry for entry in chart_values_tree(processed, values)}
+    assert set(tree) == {(), ("sub",), ("second",)}
+    assert tree[("second",)].values["over"] == "user" and tree[("sub",)].values["over"] == "from-parent"
+    assert tree[("second",)].chart.name == "second" and tree[()].values is values
+
+
+_KEYS = ["a", "b", "c", "global", "sub", "inner"]
+
+
+def _random_value(rng: random.Random, depth: int) -> Any:
+    if depth > 2 or rng.random() < 0.3:
+        return rng.choice([None, 1, "s", True, [1, 2]])
+    return {rng.choice(_KEYS): _random_value(rng, depth + 1) for _ in range(rng.randint(0, 3))}
+
+
+def _random_map(rng: random.Random) -> dict[str, Any]:
+    value = _random_value(rng, 0)
+    return value if isinstance(value, dict) else {}
+
+
+def test_random_value_trees_coalesce_like_helm(tmp_path: Path) -> None:
+    """Nulls, tables against scalars, globals of every shape, three chart levels."""
+    import helm_python
+
+    rng = random.Random(20261121)
+    for iteration in range(150):
+        root = tmp_path / f"p{iteration}"
+        inner = root / "charts" / "sub" / "charts" / "inner"
+        inner.mkdir(parents=True)
+        for directory, name in ((root, "p"), (root / "charts" / "sub", "sub"), (inner, "inner")):
+            (directory / "Chart.yaml").write_text(f"apiVersion: v2\nname: {name}\nversion: 0.1.0\n")
+            (directory / "values.yaml").write_text(json.dumps(_random_map(rng)))
+        user = _random_map(rng)
+        try:
+            expected: Any = _normalise(helm_python.Chart.load(str(root)).merge_values(user))
+        except helm_python.HelmError:
+            with pytest.raises(ValuesError):
+                coalesce_values(load_chart(root), user)
+            continue
+        assert _normalise(coalesce_values(load_chart(root), user)) == expected, (iteration, user)

@@ -43,6 +43,9 @@ def test_every_corpus_chart_loads_with_its_manifest_metadata(corpus: Path) -> No
             "has_tests": bool(chart.test_templates),
         }
         assert seen == {k: record[k] for k in seen}, record["path"]
+        declared = [f"{d.name} as {d.alias}" if d.alias else d.name for d in md.dependencies]
+        assert declared == record["declared_dependencies"], record["path"]
+        assert bool(declared or chart.subcharts) == record["has_dependencies"], record["path"]
         # The manifest lists vendored subcharts; a few were not copied into the corpus, so the
         # directory itself is the reference for which ones exist.
         charts_dir = corpus / record["path"] / "charts"
@@ -282,6 +285,13 @@ def test_bad_charts_fail_with_one_line_naming_the_file(tmp_path: Path, case: str
     text = str(caught.value)
     assert message in text and "\n" not in text
     assert str(root) in text
+
+
+def test_validation_errors_name_the_line_of_the_key(tmp_path: Path) -> None:
+    root = _chart(tmp_path / "c", {"Chart.yaml": "apiVersion: v2\nname: c\nversion: one.two\n"})
+    with pytest.raises(ChartError) as caught:
+        load_chart(root)
+    assert str(caught.value).endswith("Chart.yaml:3: validation: chart.metadata.version 'one.two' is invalid")
 
 
 def test_malformed_chart_yaml_error_names_the_line(tmp_path: Path) -> None:

@@ -132,6 +132,7 @@ BAD: dict[str, tuple[ValueOptions, type[Exception], str]] = {
     "missing-set-file": (ValueOptions(set_file=("k=missing.pem",)), ValuesError, "missing.pem"),
     "remote-file": (ValueOptions(value_files=("https://example.com/v.yaml",)), ValuesError, "not supported"),
     "literal-bad": (ValueOptions(set_literal=("a",)), ValuesError, "--set-literal 'a'"),
+    "directory": (ValueOptions(value_files=(".",)), ValuesError, ".: cannot read"),
 }
 
 
@@ -168,3 +169,9 @@ def test_value_flags_parse_repeatable_options() -> None:
     )
     assert opts == ValueOptions(("a", "b"), ("x=1", "y=2"), ("s=1",), ("f=p",), ("j=1",), ("l=1",))
     assert _options([]).empty
+
+
+def test_endless_sources_are_cut_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("ci_helm.chart.values.MAX_SOURCE_BYTES", 1024)
+    with pytest.raises(ValuesError, match="limit"):
+        merge_user_values(ValueOptions(set_file=("k=/dev/zero",)), base_dir=tmp_path)

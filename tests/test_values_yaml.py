@@ -19,6 +19,10 @@ DOCUMENTS = {
     "keys": "1: a\ntrue: b\n1.5: c\ny: d\nnull_key: e\n~: f\n",
     "merge-keys": "base: &b {x: 1, y: 2}\nd:\n  <<: *b\n  y: 3\n",
     "binary": "data: !!binary aGVsbG8=\n",
+    "other-tags": "s: !!set {x, y}\no: !!omap [x: 1, z: 2]\np: !!pairs [x: 1]\nc: !custom 5\n"
+    "m: !custom {y: 1}\nl: !custom [1, y]\npy: !!python/name:os.system\n",
+    "duplicates": "a: 1\na: 2\nb: {x: 1}\nb: {y: 2}\n",
+    "complex-key": "? [1, 2]\n: x\n",
     "nested": "list: [1, '2', 3.5, null, ~, yes, {a: [y, n]}]\nmap: {a: {b: {c: 0}}}\n",
     "empty": "",
     "comments-only": "# nothing\n",

@@ -26,6 +26,7 @@ import tempfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ci_helm.errors import ArchiveError
 
@@ -35,6 +36,7 @@ __all__ = [
     "MAX_MEMBERS",
     "ArchiveFile",
     "ChartArchive",
+    "Limits",
     "extract_archive",
     "read_archive",
     "read_archive_bytes",
@@ -80,10 +82,37 @@ def read_archive_bytes(data: bytes, *, source: str, limits: Limits = Limits()) -
         hint = " (it looks like YAML)" if source.endswith((".yaml", ".yml")) else ""
         raise ArchiveError(f"not a gzipped chart archive{hint}", path=source)
     try:
-        with tarfile.open(fileobj=io.BytesIO(data), mode="r|gz") as tar:
+        # gzip.GzipFile, not tarfile's own "r|gz": Python 3.11's stream reader mis-parses the
+        # FEXTRA header Helm writes into every chart archive it packages.
+        stream = _Bounded(gzip.GzipFile(fileobj=io.BytesIO(data)), _stream_cap(limits), source)
+        with tarfile.open(fileobj=stream, mode="r|") as tar:
             return _read_members(tar, source, limits)
     except (tarfile.TarError, EOFError, OSError, zlib.error, gzip.BadGzipFile) as exc:
         raise ArchiveError(f"corrupt chart archive: {exc}", path=source) from None
+
+
+def _stream_cap(limits: Limits) -> int:
+    """Decompressed bytes allowed: the content plus tar headers and padding for every member."""
+    return limits.chart_bytes + 1536 * (limits.members + 2) + 20 * 512
+
+
+class _Bounded(io.RawIOBase):
+    """A read-only stream that refuses to decompress past ``cap`` bytes (gzip bombs)."""
+
+    def __init__(self, inner: gzip.GzipFile, cap: int, source: str) -> None:
+        self.inner, self.left, self.source = inner, cap, source
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer)
+        chunk = self.inner.read(min(len(view), self.left + 1))
+        if len(chunk) > self.left:
+            raise ArchiveError("archive expands past its size limit (decompression bomb?)", path=self.source)
+        self.left -= len(chunk)
+        view[: len(chunk)] = chunk
+        return len(chunk)
 
 
 def _read_members(tar: tarfile.TarFile, source: str, limits: Limits) -> ChartArchive:

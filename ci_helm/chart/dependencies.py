@@ -19,7 +19,7 @@ from ci_helm.chart.coalesce import Warn, coalesce_values, merge_tables, merge_va
 from ci_helm.chart.model import Chart, Dependency
 from ci_helm.model.semver import SemverError, parse_constraint
 
-__all__ = ["process_dependencies", "render_values", "values_for"]
+__all__ = ["ChartValues", "chart_values_tree", "process_dependencies", "render_values", "values_for"]
 
 
 def _ignore(_: str) -> None:
@@ -120,6 +120,33 @@ def values_for(values: dict[str, Any], chart_path: list[str]) -> dict[str, Any]:
         section = values.get(name)
         values = section if isinstance(section, dict) else {}
     return values
+
+
+@dataclass(frozen=True)
+class ChartValues:
+    """One chart of a processed tree with the ``.Values`` its templates see."""
+
+    path: tuple[str, ...]  # names (aliases) below the root; () for the root chart
+    chart: Chart
+    values: dict[str, Any]
+
+
+def chart_values_tree(processed: Chart, values: dict[str, Any]) -> list[ChartValues]:
+    """Every chart of a processed tree, root first, with its scoped values.
+
+    This is how Helm validates ``values.schema.json`` of a chart and of each subchart
+    (``ValidateAgainstSchema``) and how a renderer scopes ``.Values`` per subchart.
+    """
+    out: list[ChartValues] = []
+
+    def walk(chart: Chart, path: tuple[str, ...], scoped: dict[str, Any]) -> None:
+        out.append(ChartValues(path, chart, scoped))
+        for sub in chart.subcharts:
+            section = scoped.get(sub.name)
+            walk(sub, (*path, sub.name), section if isinstance(section, dict) else {})
+
+    walk(processed, (), values)
+    return out
 
 
 def _compatible(constraint: str, version: str) -> bool:

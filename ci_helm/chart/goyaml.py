@@ -126,9 +126,19 @@ class HelmLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore
     def construct_go_timestamp(self, node: yaml.ScalarNode) -> Any:
         return str(node.value)
 
+    def construct_untyped(self, node: yaml.Node) -> Any:
+        """Tags go-yaml does not interpret (``!custom``, ``!!set``, ``!!omap``): by node kind."""
+        if isinstance(node, yaml.MappingNode):
+            return self.construct_mapping(node, deep=True)
+        if isinstance(node, yaml.SequenceNode):
+            return self.construct_sequence(node, deep=True)
+        return str(node.value)
+
 
 for _tag in (_INT, _FLOAT, _BOOL, _NULL):
     HelmLoader.add_constructor(_tag, HelmLoader.construct_go_scalar)
+for _untyped in ("tag:yaml.org,2002:set", "tag:yaml.org,2002:omap", "tag:yaml.org,2002:pairs", None):
+    HelmLoader.add_constructor(_untyped, HelmLoader.construct_untyped)
 HelmLoader.add_constructor("tag:yaml.org,2002:timestamp", HelmLoader.construct_go_timestamp)
 
 

@@ -11,6 +11,8 @@ differs from .gitignore, and the one we must reproduce to load the same files as
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass
 
 from ci_helm.errors import ChartError
@@ -36,10 +38,26 @@ class _Rule:
 
     def matches(self, path: str) -> bool:
         name = path if (self.anchored or self.structural) else path.rsplit("/", 1)[-1]
+        fast = _simple_regex(self.pattern)
+        if fast is not None:
+            return fast.fullmatch(name) is not None
         try:
             return go_match(self.pattern, name)
         except BadPattern:
             return False
+
+
+@functools.lru_cache(maxsize=1024)
+def _simple_regex(pattern: str) -> re.Pattern[str] | None:
+    """A regex for patterns of literals, ``*`` and ``?`` only (the common case), else None.
+
+    Such patterns are fixed-length chunks between stars, for which Go's leftmost matching
+    and a regex agree; classes and escapes go through the exact port of ``filepath.Match``.
+    """
+    if "[" in pattern or "\\" in pattern:
+        return None
+    parts = ("[^/]*" if ch == "*" else "[^/]" if ch == "?" else re.escape(ch) for ch in pattern)
+    return re.compile("".join(parts), re.DOTALL)
 
 
 @dataclass(frozen=True)

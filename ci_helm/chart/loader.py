@@ -17,8 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ci_helm.chart.archive import MAX_FILE_BYTES, ArchiveFile, read_archive, read_archive_bytes
-from ci_helm.chart.goyaml import load_values
+from ci_helm.chart.archive import (
+    MAX_CHART_BYTES,
+    MAX_FILE_BYTES,
+    ArchiveFile,
+    Limits,
+    read_archive,
+    read_archive_bytes,
+)
+from ci_helm.chart.goyaml import HelmLoader, load_values
 from ci_helm.chart.helmignore import HELMIGNORE, IgnoreRules, parse_rules
 from ci_helm.chart.jinja.detect import detect_engine
 from ci_helm.chart.metadata import metadata_from_document
@@ -32,6 +39,18 @@ _BOM = b"\xef\xbb\xbf"
 _MAX_DIR_FILES = 50_000
 
 
+@dataclass
+class _Budget:
+    """Bytes a chart may still expand to, shared by the chart and all its nested archives."""
+
+    remaining: int = MAX_CHART_BYTES
+
+    def take(self, size: int, where: str | Path) -> None:
+        self.remaining -= size
+        if self.remaining < 0:
+            raise ChartError(f"chart expands past the {MAX_CHART_BYTES}-byte limit", path=where)
+
+
 def load_chart(path: str | Path) -> Chart:
     """A chart from a directory or an archive. ChartError / YamlError on bad input."""
     source = Path(path)
@@ -39,17 +58,23 @@ def load_chart(path: str | Path) -> Chart:
         return load_chart_dir(source)
     if source.is_file():
         contents = read_archive(source)
-        return load_chart_files(list(contents.files), source=source, where=str(source))
+        budget = _Budget()
+        budget.take(sum(len(f.data) for f in contents.files), source)
+        return load_chart_files(list(contents.files), source=source, where=str(source), budget=budget)
     if not source.exists():
         raise ChartError("no such chart directory or archive", path=source)
     raise ChartError("not a chart directory or archive", path=source)
 
 
 def load_chart_dir(directory: Path) -> Chart:
+    if not (directory / "Chart.yaml").is_file():
+        raise ChartError("not a chart directory: Chart.yaml is missing", path=directory)
     files = read_chart_dir_files(directory)
     if not any(f.name == "Chart.yaml" for f in files):
         raise ChartError("not a chart: Chart.yaml is missing", path=directory)
-    return load_chart_files(files, source=directory, where=str(directory))
+    budget = _Budget()
+    budget.take(sum(len(f.data) for f in files), directory)
+    return load_chart_files(files, source=directory, where=str(directory), budget=budget)
 
 
 def read_chart_dir_files(directory: Path) -> list[ArchiveFile]:
@@ -61,7 +86,7 @@ def read_chart_dir_files(directory: Path) -> list[ArchiveFile]:
         rules = parse_rules(_read_text(ignore_file), source=str(directory / HELMIGNORE))
     else:
         rules = parse_rules("")
-    walker = _Walker(root, directory, rules)
+    walker = _Walker(root, directory, rules, _Budget())
     walker.walk(root, "")
     return walker.files
 
@@ -71,6 +96,7 @@ class _Walker:
     root: Path
     shown: Path  # the path as the user gave it, for messages
     rules: IgnoreRules
+    budget: _Budget
     files: list[ArchiveFile] = field(default_factory=list)
 
     def walk(self, directory: Path, prefix: str) -> None:
@@ -95,6 +121,7 @@ class _Walker:
             raise ChartError(
                 f"chart file {rel} is larger than the {MAX_FILE_BYTES}-byte limit", path=self.shown
             )
+        self.budget.take(info.st_size, self.shown)
         if len(self.files) >= _MAX_DIR_FILES:
             raise ChartError(f"chart has more than {_MAX_DIR_FILES} files", path=self.shown)
         try:
@@ -123,9 +150,18 @@ def _read_text(path: Path) -> str:
 
 
 def load_chart_files(
-    files: list[ArchiveFile], *, source: Path, where: str, parent: Chart | None = None
+    files: list[ArchiveFile],
+    *,
+    source: Path,
+    where: str,
+    parent: Chart | None = None,
+    budget: _Budget | None = None,
 ) -> Chart:
-    """Helm's ``LoadFiles``: build a chart (and its subcharts) from in-memory files."""
+    """Helm's ``LoadFiles``: build a chart (and its subcharts) from in-memory files.
+
+    ``budget`` bounds what nested subchart archives may expand to, all levels together.
+    """
+    budget = budget or _Budget()
     by_name = {f.name: f for f in files}
     chart_yaml = by_name.get("Chart.yaml")
     if chart_yaml is None:
@@ -136,7 +172,7 @@ def load_chart_files(
         _place(chart, f, subchart_files, where)
     chart.engine = detect_engine(chart.metadata.annotations, [t.name for t in chart.templates])
     for name in sorted(subchart_files):
-        sub = _load_subchart(name, subchart_files[name], chart, source, where)
+        sub = _load_subchart(name, subchart_files[name], chart, source, where, budget=budget)
         if sub is not None:
             chart.subcharts.append(sub)
     return chart
@@ -144,19 +180,16 @@ def load_chart_files(
 
 def _metadata(by_name: dict[str, ArchiveFile], where: str) -> Any:
     chart_path = f"{where}/Chart.yaml"
-    document = load_yaml(by_name["Chart.yaml"].data, path=chart_path, loader=_helm_loader())
+    document = load_yaml(by_name["Chart.yaml"].data, path=chart_path, loader=HelmLoader)
     requirements = by_name.get("requirements.yaml")
     req_doc = None
     req_path = f"{where}/requirements.yaml"
     if requirements is not None:
-        req_doc = load_yaml(requirements.data, path=req_path, loader=_helm_loader()) or {}
-    return metadata_from_document(document, path=chart_path, requirements=req_doc, requirements_path=req_path)
-
-
-def _helm_loader() -> Any:
-    from ci_helm.chart.goyaml import HelmLoader
-
-    return HelmLoader
+        req_doc = load_yaml(requirements.data, path=req_path, loader=HelmLoader) or {}
+    text = by_name["Chart.yaml"].data.decode("utf-8", errors="replace")
+    return metadata_from_document(
+        document, path=chart_path, requirements=req_doc, requirements_path=req_path, text=text
+    )
 
 
 def _place(chart: Chart, f: ArchiveFile, subcharts: dict[str, list[ArchiveFile]], where: str) -> None:
@@ -170,6 +203,7 @@ def _place(chart: Chart, f: ArchiveFile, subcharts: dict[str, list[ArchiveFile]]
     elif name == "values.yaml":
         chart.values = load_values(f.data, path=f"{where}/values.yaml")
         chart.values_text = f.data.decode("utf-8", errors="replace")
+        chart.has_values_file = True
     elif name == "values.schema.json":
         _schema(chart, f, where)
     elif name == "requirements.yaml":
@@ -187,7 +221,7 @@ def _place(chart: Chart, f: ArchiveFile, subcharts: dict[str, list[ArchiveFile]]
 
 
 def _lock(f: ArchiveFile, where: str) -> dict[str, Any] | None:
-    document = load_yaml(f.data, path=f"{where}/{f.name}", loader=_helm_loader())
+    document = load_yaml(f.data, path=f"{where}/{f.name}", loader=HelmLoader)
     if document is not None and not isinstance(document, dict):
         raise YamlError("lock file must be a mapping", path=f"{where}/{f.name}")
     return document
@@ -207,7 +241,7 @@ def _schema(chart: Chart, f: ArchiveFile, where: str) -> None:
 
 
 def _load_subchart(
-    name: str, files: list[ArchiveFile], parent: Chart, source: Path, where: str
+    name: str, files: list[ArchiveFile], parent: Chart, source: Path, where: str, *, budget: _Budget
 ) -> Chart | None:
     if name.startswith(("_", ".")):
         return None
@@ -217,10 +251,14 @@ def _load_subchart(
         if name.endswith(".tgz"):
             if files[0].name != name:
                 raise ChartError(f"expected the archive {name}, found {files[0].name}", path=sub_where)
-            contents = read_archive_bytes(files[0].data, source=sub_where)
-            return load_chart_files(list(contents.files), source=source, where=sub_where, parent=parent)
+            limits = Limits(chart_bytes=max(budget.remaining, 0))
+            contents = read_archive_bytes(files[0].data, source=sub_where, limits=limits)
+            budget.take(sum(len(f.data) for f in contents.files), sub_where)
+            return load_chart_files(
+                list(contents.files), source=source, where=sub_where, parent=parent, budget=budget
+            )
         inner = [ArchiveFile(f.name.split("/", 1)[1], f.data) for f in files if "/" in f.name]
-        return load_chart_files(inner, source=source, where=sub_where, parent=parent)
+        return load_chart_files(inner, source=source, where=sub_where, parent=parent, budget=budget)
     except ChartError as exc:
         if exc.path is None:
             exc.path = sub_where

@@ -97,6 +97,7 @@ class Chart:
     source: Path  # the directory or .tgz it was loaded from
     values: dict[str, Any] = field(default_factory=dict)  # values.yaml, parsed
     values_text: str = ""  # values.yaml as written (comments feed `chart show`)
+    has_values_file: bool = False  # values.yaml exists (Helm's Values is nil otherwise)
     schema: dict[str, Any] | None = None  # values.schema.json, when it is a valid JSON object
     schema_text: str | None = None  # values.schema.json as written (None: the chart has none)
     schema_error: str | None = None  # why schema_text is not a usable schema (Helm fails at render)

@@ -15,67 +15,28 @@ from collections.abc import Callable
 from typing import Any
 
 from ci_helm.chart import gojson
+from ci_helm.chart.strvals_base import (
+    EOF,
+    MAX_INDEX,
+    MAX_NESTED_NAME_LEVEL,
+    Err,
+    NotList,
+    Panic,
+    Scanner,
+    StrvalsError,
+    ValueReader,
+    atoi,
+    existing_list,
+    existing_map,
+    go_isspace,
+    go_type,
+    quote,
+    set_index,
+    set_key,
+    wrap,
+)
 
 __all__ = ["MAX_INDEX", "MAX_NESTED_NAME_LEVEL", "StrvalsError", "parse_into", "typed_value"]
-
-MAX_INDEX = 65536
-MAX_NESTED_NAME_LEVEL = 30
-
-ValueReader = Callable[[str], Any]
-
-
-class StrvalsError(ValueError):
-    """A malformed expression (the caller adds which flag and expression)."""
-
-
-class _Eof(Exception):
-    """End of input: Helm treats it as a clean stop, not an error."""
-
-
-class _NotList(Exception):
-    pass
-
-
-_EOF = _Eof()
-Err = Exception | None  # Go-style error return: None, _EOF or a StrvalsError
-
-
-class _Panic(Exception):
-    """A Go type assertion that would panic (a path crossing a value of another type)."""
-
-
-class _Scanner:
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.pos = 0
-
-    def read(self) -> str | None:
-        if self.pos >= len(self.text):
-            return None
-        ch = self.text[self.pos]
-        self.pos += 1
-        return ch
-
-    def unread(self) -> None:
-        self.pos -= 1
-
-    def rest(self) -> str:
-        return self.text[self.pos :]
-
-    def until(self, stop: str, *, escapes: bool = True) -> tuple[str, str | None]:
-        """Runes up to a stop rune (consumed); ``None`` as the stop means end of input."""
-        out: list[str] = []
-        while True:
-            ch = self.read()
-            if ch is None or ch in stop:
-                return "".join(out), ch
-            if escapes and ch == "\\":
-                nxt = self.read()
-                if nxt is None:
-                    return "".join(out), None
-                out.append(nxt)
-            else:
-                out.append(ch)
 
 
 def typed_value(text: str, *, as_string: bool) -> Any:  # noqa: PLR0911 (mirrors Helm)
@@ -112,35 +73,6 @@ def _go_parse_int64(text: str) -> int | None:
     return value if -(1 << 63) <= value < (1 << 63) else None
 
 
-def _wrap(context: str, err: Exception) -> Exception:
-    """Go's ``fmt.Errorf("%s: %w")``: a wrapped EOF is still EOF to ``errors.Is``."""
-    return err if err is _EOF else StrvalsError(f"{context}: {err}")
-
-
-def _set(data: dict[str, Any], key: str, value: Any) -> None:
-    if key:
-        data[key] = value
-
-
-def _set_index(lst: list[Any], index: int, value: Any) -> tuple[list[Any], Err]:
-    if index < 0:
-        return lst, StrvalsError(f"negative {index} index not allowed")
-    if index > MAX_INDEX:
-        return lst, StrvalsError(f"index of {index} is greater than maximum supported index of {MAX_INDEX}")
-    if len(lst) <= index:
-        lst = lst + [None] * (index + 1 - len(lst))
-    lst[index] = value
-    return lst, None
-
-
-def _atoi(text: str) -> int | None:
-    body = text[1:] if text[:1] in "+-" else text
-    if not body or not body.isascii() or not body.isdigit():
-        return None
-    value = int(text)
-    return value if -(1 << 63) <= value < (1 << 63) else None
-
-
 class _Parser:
     """A port of Helm's ``parser`` type; methods return Go-style errors rather than raise.
 
@@ -149,7 +81,7 @@ class _Parser:
     """
 
     def __init__(self, text: str, data: dict[str, Any], reader: ValueReader | None, *, json: bool) -> None:
-        self.sc = _Scanner(text)
+        self.sc = Scanner(text)
         self.data = data
         self.reader = reader
         self.json = json
@@ -159,76 +91,76 @@ class _Parser:
             err = self.key(self.data, 0)
             if err is None:
                 continue
-            if err is _EOF:
+            if err is EOF:
                 return
             raise err
 
     def key(self, data: dict[str, Any], level: int) -> Err:
         try:
             return self._key(data, level)
-        except _Panic as exc:
+        except Panic as exc:
             return StrvalsError(f"unable to parse key: {exc}")
 
     def _key(self, data: dict[str, Any], level: int) -> Err:  # noqa: PLR0911 (mirrors Helm)
         k, last = self.sc.until("=[,.")
         if last is None:
-            return _EOF if not k else StrvalsError(f"key {_q(k)} has no value")
+            return EOF if not k else StrvalsError(f"key {quote(k)} has no value")
         if last == "[":
             return self._key_list(data, k, level)
         if last == "=":
             return self._key_value(data, k)
         if last == ",":
-            _set(data, k, "")
-            return StrvalsError(f"key {_q(k)} has no value (cannot end with ,)")
+            set_key(data, k, "")
+            return StrvalsError(f"key {quote(k)} has no value (cannot end with ,)")
         level += 1
         if level > MAX_NESTED_NAME_LEVEL:
             return StrvalsError(
                 "value name nested level is greater than maximum supported nested level of "
                 f"{MAX_NESTED_NAME_LEVEL}"
             )
-        inner = _existing_map(data, k)
+        inner = existing_map(data, k)
         err = self.key(inner, level)
         if err is None and not inner:
-            return StrvalsError(f"key map {_q(k)} has no value")
+            return StrvalsError(f"key map {quote(k)} has no value")
         if inner:
-            _set(data, k, inner)
+            set_key(data, k, inner)
         return err
 
     def _key_list(self, data: dict[str, Any], k: str, level: int) -> Err:
         index, err = self.key_index()
         if err is not None:
-            return _wrap("error parsing index", err)
-        lst = _existing_list(data, k)
+            return wrap("error parsing index", err)
+        lst = existing_list(data, k)
         lst, err = self.list_item(lst, index, level)
-        _set(data, k, lst)
+        set_key(data, k, lst)
         return err
 
     def _key_value(self, data: dict[str, Any], k: str) -> Err:
         if self.json:
             value, err = self.json_value()
-            if err is not None and err is not _EOF:
+            if err is not None and err is not EOF:
                 return err
-            _set(data, k, value)
-            return None if err is _EOF else self.skip_separator()
+            set_key(data, k, value)
+            return None if err is EOF else self.skip_separator()
         values, err = self.val_list()
         if err is None:
-            _set(data, k, values)
+            set_key(data, k, values)
             return None
-        if err is _EOF:
-            _set(data, k, "")
+        if err is EOF:
+            set_key(data, k, "")
             return err
-        if not isinstance(err, _NotList):
+        if not isinstance(err, NotList):
             return err
         raw, _ = self.val()
         value, err = self.read_value(raw)
-        _set(data, k, value)
+        set_key(data, k, value)
         return err
 
     def key_index(self) -> tuple[int, Err]:
         text, last = self.sc.until("]")
         if last is None:
-            return 0, _EOF
-        index = _atoi(text)
+            return 0, EOF
+        index = atoi(text)
         if index is None:
             return 0, StrvalsError(f'strconv.Atoi: parsing "{text}": invalid syntax')
         return index, None
@@ -238,9 +170,9 @@ class _Parser:
             return lst, StrvalsError(f"negative {i} index not allowed")
         k, last = self.sc.until("[.=")
         if k:
-            return lst, StrvalsError(f"unexpected data at end of array index: {_q(k)}")
+            return lst, StrvalsError(f"unexpected data at end of array index: {quote(k)}")
         if last is None:
-            return lst, _EOF
+            return lst, EOF
         if last == "=":
             return self._item_value(lst, i)
         if last == "[":
@@ -254,50 +186,50 @@ class _Parser:
         err = self.key(inner, level)
         if err is not None:
             return lst, err
-        return _set_index(lst, i, inner)
+        return set_index(lst, i, inner)
 
     def _item_value(self, lst: list[Any], i: int) -> tuple[list[Any], Err]:  # noqa: PLR0911 (mirrors Helm)
         if self.json:
             value, err = self.json_value()
-            if err is _EOF:
-                return _set_index(lst, i, None)
+            if err is EOF:
+                return set_index(lst, i, None)
             if err is not None:
                 return lst, err
-            lst, err = _set_index(lst, i, value)
+            lst, err = set_index(lst, i, value)
             return (lst, err) if err is not None else (lst, self.skip_separator())
         values, err = self.val_list()
         if err is None:
-            return _set_index(lst, i, values)
-        if err is _EOF:
-            return _set_index(lst, i, "")
-        if not isinstance(err, _NotList):
+            return set_index(lst, i, values)
+        if err is EOF:
+            return set_index(lst, i, "")
+        if not isinstance(err, NotList):
             return lst, err
         raw, _ = self.val()
         value, err = self.read_value(raw)
         if err is not None:
             return lst, err
-        return _set_index(lst, i, value)
+        return set_index(lst, i, value)
 
     def _item_list(self, lst: list[Any], i: int, level: int) -> tuple[list[Any], Err]:
         nxt, err = self.key_index()
         if err is not None:
-            return lst, _wrap("error parsing index", err)
+            return lst, wrap("error parsing index", err)
         current: list[Any] = []
         if len(lst) > i and lst[i] is not None:
             if not isinstance(lst[i], list):
-                raise _Panic(
-                    f"interface conversion: interface {{}} is {_go_type(lst[i])}, not []interface {{}}"
+                raise Panic(
+                    f"interface conversion: interface {{}} is {go_type(lst[i])}, not []interface {{}}"
                 )
             current = lst[i]
         inner, err = self.list_item(current, nxt, level)
         if err is not None:
             return lst, err
-        return _set_index(lst, i, inner)
+        return set_index(lst, i, inner)
 
     def json_value(self) -> tuple[Any, Err]:
-        """An empty value is null (signalled as _EOF); otherwise one JSON document is consumed."""
+        """An empty value is null (signalled as EOF); otherwise one JSON document is consumed."""
         if self.empty_val():
-            return None, _EOF
+            return None, EOF
         try:
             value, length = gojson.decode_prefix(self.sc.rest())
         except gojson.GoJsonError as exc:
@@ -314,21 +246,21 @@ class _Parser:
             ch = self.sc.read()
             if ch is None or ch == ",":
                 return True
-            if not _go_isspace(ch):
+            if not go_isspace(ch):
                 self.sc.unread()
                 return False
 
     def val(self) -> tuple[str, Err]:
         text, last = self.sc.until(",")
-        return text, (_EOF if last is None else None)
+        return text, (EOF if last is None else None)
 
     def val_list(self) -> tuple[list[Any], Err]:
         ch = self.sc.read()
         if ch is None:
-            return [], _EOF
+            return [], EOF
         if ch != "{":
             self.sc.unread()
-            return [], _NotList()
+            return [], NotList()
         out: list[Any] = []
         while True:
             text, last = self.sc.until(",}")
@@ -352,45 +284,6 @@ class _Parser:
             return self.reader(text), None
         except StrvalsError as exc:
             return None, exc
-
-
-def _existing_map(data: dict[str, Any], key: str) -> dict[str, Any]:
-    if key not in data:
-        return {}
-    value = data[key]
-    if not isinstance(value, dict):
-        raise _Panic(
-            f"interface conversion: interface {{}} is {_go_type(value)}, not map[string]interface {{}}"
-        )
-    return value
-
-
-def _existing_list(data: dict[str, Any], key: str) -> list[Any]:
-    if key not in data:
-        return []
-    value = data[key]
-    if not isinstance(value, list):
-        raise _Panic(f"interface conversion: interface {{}} is {_go_type(value)}, not []interface {{}}")
-    return value
-
-
-def _go_type(value: Any) -> str:
-    names = {bool: "bool", int: "int64", float: "float64", str: "string", dict: "map[string]interface {}"}
-    if value is None:
-        return "nil"
-    if isinstance(value, list):
-        return "[]interface {}"
-    return names.get(type(value), type(value).__name__)
-
-
-def _go_isspace(ch: str) -> bool:
-    if ord(ch) < 0x100:
-        return ch in "\t\n\v\f\r \x85\xa0"
-    return ch.isspace()
-
-
-def _q(text: str) -> str:
-    return gojson.go_quote(text)
 
 
 def parse_into(

@@ -8,21 +8,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from ci_helm.chart.strvals import (
-    _EOF,
+from ci_helm.chart.strvals_base import (
+    EOF,
     MAX_NESTED_NAME_LEVEL,
     Err,
+    Panic,
+    Scanner,
     StrvalsError,
-    _atoi,
-    _existing_list,
-    _existing_map,
-    _go_type,
-    _Panic,
-    _q,
-    _Scanner,
-    _set,
-    _set_index,
-    _wrap,
+    atoi,
+    existing_list,
+    existing_map,
+    go_type,
+    quote,
+    set_index,
+    set_key,
+    wrap,
 )
 
 __all__ = ["parse_literal_into"]
@@ -30,7 +30,7 @@ __all__ = ["parse_literal_into"]
 
 class _LiteralParser:
     def __init__(self, text: str, data: dict[str, Any]) -> None:
-        self.sc = _Scanner(text)
+        self.sc = Scanner(text)
         self.data = data
 
     def parse(self) -> None:
@@ -38,22 +38,22 @@ class _LiteralParser:
             err = self.key(self.data, 0)
             if err is None:
                 continue
-            if err is _EOF:
+            if err is EOF:
                 return
             raise err
 
     def key(self, data: dict[str, Any], level: int) -> Err:
         try:
             return self._key(data, level)
-        except _Panic as exc:
+        except Panic as exc:
             return StrvalsError(f"unable to parse key: {exc}")
 
     def _key(self, data: dict[str, Any], level: int) -> Err:  # noqa: PLR0911 (mirrors Helm)
         k, last = self.sc.until("=[.", escapes=False)
         if last is None:
-            return _EOF if not k else StrvalsError(f"key {_q(k)} has no value")
+            return EOF if not k else StrvalsError(f"key {quote(k)} has no value")
         if last == "=":
-            _set(data, k, self.rest())
+            set_key(data, k, self.rest())
             return None
         if last == ".":
             level += 1
@@ -62,19 +62,19 @@ class _LiteralParser:
                     "value name nested level is greater than maximum supported nested level of "
                     f"{MAX_NESTED_NAME_LEVEL}"
                 )
-            inner = _existing_map(data, k)
+            inner = existing_map(data, k)
             err = self.key(inner, level)
             if err is None and not inner:
-                return StrvalsError(f"key map {_q(k)} has no value")
+                return StrvalsError(f"key map {quote(k)} has no value")
             if inner:
-                _set(data, k, inner)
+                set_key(data, k, inner)
             return err
         index, err = self.key_index()
         if err is not None:
-            return _wrap("error parsing index", err)
-        lst = _existing_list(data, k)
+            return wrap("error parsing index", err)
+        lst = existing_list(data, k)
         lst, err = self.list_item(lst, index, level)
-        _set(data, k, lst)
+        set_key(data, k, lst)
         return err
 
     def rest(self) -> str:
@@ -85,8 +85,8 @@ class _LiteralParser:
     def key_index(self) -> tuple[int, Err]:
         text, last = self.sc.until("]", escapes=False)
         if last is None:
-            return 0, _EOF
-        index = _atoi(text)
+            return 0, EOF
+        index = atoi(text)
         if index is None:
             return 0, StrvalsError(f'strconv.Atoi: parsing "{text}": invalid syntax')
         return index, None
@@ -96,11 +96,11 @@ class _LiteralParser:
             return lst, StrvalsError(f"negative {i} index not allowed")
         k, last = self.sc.until("[.=", escapes=False)
         if k:
-            return lst, StrvalsError(f"unexpected data at end of array index: {_q(k)}")
+            return lst, StrvalsError(f"unexpected data at end of array index: {quote(k)}")
         if last is None:
-            return lst, _EOF
+            return lst, EOF
         if last == "=":
-            return _set_index(lst, i, self.rest())
+            return set_index(lst, i, self.rest())
         if last == ".":
             inner: dict[str, Any] = {}
             if len(lst) > i:
@@ -111,21 +111,21 @@ class _LiteralParser:
             err = self.key(inner, level)
             if err is not None:
                 return lst, err
-            return _set_index(lst, i, inner)
+            return set_index(lst, i, inner)
         nxt, err = self.key_index()
         if err is not None:
-            return lst, _wrap("error parsing index", err)
+            return lst, wrap("error parsing index", err)
         current: list[Any] = []
         if len(lst) > i and lst[i] is not None:
             if not isinstance(lst[i], list):
-                raise _Panic(
-                    f"interface conversion: interface {{}} is {_go_type(lst[i])}, not []interface {{}}"
+                raise Panic(
+                    f"interface conversion: interface {{}} is {go_type(lst[i])}, not []interface {{}}"
                 )
             current = lst[i]
         inner_list, err = self.list_item(current, nxt, level)
         if err is not None:
             return lst, err
-        return _set_index(lst, i, inner_list)
+        return set_index(lst, i, inner_list)
 
 
 def parse_literal_into(expression: str, dest: dict[str, Any]) -> None:

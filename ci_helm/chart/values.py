@@ -17,15 +17,18 @@ from typing import Any
 
 from ci_helm.chart import gojson
 from ci_helm.chart.goyaml import load_values, merge_maps
-from ci_helm.chart.strvals import StrvalsError, parse_into
+from ci_helm.chart.strvals import parse_into
+from ci_helm.chart.strvals_base import StrvalsError
 from ci_helm.chart.strvals_literal import parse_literal_into
 from ci_helm.errors import ValuesError
+from ci_helm.yamlio import MAX_BYTES
 
 __all__ = ["ReadSource", "ValueOptions", "merge_user_values", "read_local_source"]
 
 ReadSource = Callable[[str], bytes]
 """Reads a ``-f`` / ``--set-file`` source (a path, ``-`` for stdin, or a URL) into bytes."""
 
+MAX_SOURCE_BYTES = MAX_BYTES  # one values file or --set-file source (/dev/zero must not hang us)
 _REMOTE = re.compile(r"^(https?|oci)://", re.IGNORECASE)
 
 
@@ -52,15 +55,19 @@ def read_local_source(base_dir: Path) -> ReadSource:
 
     def read(source: str) -> bytes:
         if source.strip() == "-":
-            return sys.stdin.buffer.read()
+            return sys.stdin.buffer.read(MAX_SOURCE_BYTES + 1)
         if _REMOTE.match(source):
             raise ValuesError(f"{source}: remote values files are not supported yet; download it first")
         path = Path(source).expanduser()
         path = path if path.is_absolute() else base_dir / path
         try:
-            return path.read_bytes()
+            with path.open("rb") as handle:
+                data = handle.read(MAX_SOURCE_BYTES + 1)
         except OSError as exc:
             raise ValuesError(f"{source}: cannot read: {exc.strerror or exc}") from None
+        if len(data) > MAX_SOURCE_BYTES:
+            raise ValuesError(f"{source}: larger than the {MAX_SOURCE_BYTES}-byte limit for values")
+        return data
 
     return read
 
