@@ -18,7 +18,14 @@ from ci_helm.engine.helm_home import HelmHome
 if TYPE_CHECKING:
     from ci_helm.adapters.git import GitCli
 
-__all__ = ["engine_from_settings", "git_repo", "helm_home_from_settings"]
+__all__ = [
+    "chart_fetcher",
+    "engine_from_settings",
+    "git_repo",
+    "helm_home_from_settings",
+    "kube_client",
+    "release_engine",
+]
 
 
 class _SettingsLike(Protocol):
@@ -75,6 +82,13 @@ def release_engine(settings: _SettingsLike, target: Any, environ: Mapping[str, s
     from ci_helm.engine.helm_python_releases import HelmPythonReleases
 
     return HelmPythonReleases(target, home)
+
+
+def chart_fetcher(settings: _SettingsLike, environ: Mapping[str, str] | None = None) -> Any:
+    """Downloads remote charts (oci://, https://, --repo) for deploy."""
+    from ci_helm.engine.chart_fetch import HelmPythonChartFetcher
+
+    return HelmPythonChartFetcher(helm_home_from_settings(settings, environ))
 
 
 def kube_client(target: Any) -> Any:

@@ -344,3 +344,47 @@ def test_diff_before_applying_show_and_manifests_of_several(
     assert "# release: one (revision 2)" in text and "# release: two (revision 1)" in text
     names = [d["metadata"]["name"] for d in yaml.safe_load_all(text) if d]
     assert sorted(names) == ["one-config", "one-web", "two-config", "two-web"]
+
+
+@pytest.fixture
+def chart_repo(tmp_path: Path) -> Any:
+    """A Helm chart repository (index.yaml + archives) served on 127.0.0.1."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    import helm_python
+
+    served = tmp_path / "repo"
+    served.mkdir()
+    for version in ("0.1.0", "0.2.0"):
+        helm_python.package(write_chart(tmp_path / version, "demo", version), destination=served)
+
+    class QuietHandler(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(served)))
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    helm_python.repo_index_generate(served, base_url=url)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+def test_deploy_charts_from_a_repository_and_a_url(ci: Run, kube: KubeCluster, chart_repo: str) -> None:
+    kube.auto_ready()
+    pinned = ci(
+        "deploy", "demo", "--repo", chart_repo, "--version", "0.1.0", "-n", "pinned", "--wait-timeout", "30"
+    )
+    assert pinned.exit_code == 0, pinned.stderr
+    assert "chart demo-0.1.0" in pinned.stdout
+    latest = ci("deploy", "demo", "--repo", chart_repo, "-n", "pinned", "--wait-timeout", "30")
+    assert latest.exit_code == 0 and "revision 2 deployed, chart demo-0.2.0" in latest.stdout, latest.stderr
+    by_url = ci("deploy", f"{chart_repo}/demo-0.1.0.tgz", "-n", "url", "--wait-timeout", "30")
+    assert by_url.exit_code == 0 and "chart demo-0.1.0" in by_url.stdout, by_url.stderr
+    missing = ci("deploy", "demo", "--repo", chart_repo, "--version", "9.9.9", "-n", "x")
+    assert missing.exit_code == 1 and missing.stderr.count("\n") == 1
+    assert "cannot download chart demo from" in missing.stderr

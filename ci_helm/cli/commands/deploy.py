@@ -34,6 +34,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--recover", action="store_true", help="first roll back a release stuck in pending-*")
     parser.add_argument("--description", help="description stored with the new revision")
+    parser.add_argument("--repo", metavar="URL", help="chart repository URL; CHART is then a chart name")
+    parser.add_argument("--version", metavar="VERSION", help="chart version to download (default: latest)")
     add_flags(parser, SETTINGS)
 
 
@@ -46,7 +48,10 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
         parents=[parent],
     )
     deploy.add_argument(
-        "chart", nargs="?", metavar="CHART", help="chart directory or .tgz (or 'chart:' in -f)"
+        "chart",
+        nargs="?",
+        metavar="CHART",
+        help="chart directory, .tgz, oci://, https:// (or 'chart:' in -f)",
     )
     deploy.add_argument("-n", "--name", help="release name (default: a new random memorable name)")
     _common(deploy)
