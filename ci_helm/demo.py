@@ -218,6 +218,21 @@ def _demo_key(home: Path) -> tuple[str, Path]:
     return armored, public
 
 
+@stage("deploy", "ci-helm deploy --dry-run: what a deploy stage would apply (no cluster: everything added)")
+def deploy_dry_run(ctx: DemoContext) -> list[str]:
+    lines = []
+    nowhere = str(ctx.workdir / "no-cluster.kubeconfig")  # no cluster needed for a dry run
+    for chart in ctx.examples:
+        out = ctx.ci_helm(
+            "--format", "json", "deploy", str(chart), "-n", "demo", "--dry-run", "--kubeconfig", nowhere
+        )
+        changes = yaml.safe_load(out)["changes"]
+        kinds = Counter(str(c["kind"]) for c in changes if c["action"] == "added")
+        listed = ", ".join(f"{k} x{n}" if n > 1 else k for k, n in sorted(kinds.items()))
+        lines.append(f"{chart.name:<10} {_engine(chart):<6} would add {len(changes)} objects ({listed})")
+    return lines
+
+
 def run_stages(stages: Sequence[Stage], ctx: DemoContext, write: Callable[[str], Any]) -> bool:
     ok = True
     for number, s in enumerate(stages, start=1):

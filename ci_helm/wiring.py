@@ -31,6 +31,12 @@ __all__ = [
     "signing_keyring",
     "target_options",
     "verifying_keyring",
+    "chart_fetcher",
+    "engine_from_settings",
+    "git_repo",
+    "helm_home_from_settings",
+    "kube_client",
+    "release_engine",
 ]
 
 
@@ -205,9 +211,16 @@ def release_engine(settings: _SettingsLike, target: Any, environ: Mapping[str, s
         from ci_helm.engine.helm_cli_releases import HelmCliReleases
 
         return HelmCliReleases(target, home, str(settings.get("helm-binary") or "helm"))
-    from ci_helm.engine.releases import HelmPythonReleases
+    from ci_helm.engine.helm_python_releases import HelmPythonReleases
 
     return HelmPythonReleases(target, home)
+
+
+def chart_fetcher(settings: _SettingsLike, environ: Mapping[str, str] | None = None) -> Any:
+    """Downloads remote charts (oci://, https://, --repo) for deploy."""
+    from ci_helm.engine.chart_fetch import HelmPythonChartFetcher
+
+    return HelmPythonChartFetcher(helm_home_from_settings(settings, environ))
 
 
 def kube_client(target: Any) -> Any:

@@ -28,12 +28,13 @@ def _cluster(kube: KubeCluster, hold: Callable[[dict[str, Any]], bool] | None = 
 
 
 def _test_namespaces(kube: KubeCluster) -> list[str]:
+    """Namespaces ``ci-helm test`` made and has not deleted (a real cluster may keep them
+    Terminating for a while after the deletion; the fixture's own ``ci-helm-test-*`` excluded)."""
     namespaces = kube.dynamic().resources.get(api_version="v1", kind="Namespace")
     return [
         n["metadata"]["name"]
-        for n in namespaces.get().to_dict()["items"]
-        if n["metadata"]["name"].startswith("ci-helm-")
-        and not n["metadata"]["name"].startswith("ci-helm-test-")
+        for n in namespaces.get(label_selector="app.kubernetes.io/managed-by=ci-helm").to_dict()["items"]
+        if not n["metadata"].get("deletionTimestamp")
     ]
 
 
@@ -247,3 +248,16 @@ def test_upgrade_test_catches_an_immutable_field_change(
         and "spec.selector" in problem["message"]
         and "field is immutable" in problem["message"]
     )
+
+
+def test_nothing_changed_needs_no_cluster(run_cli: Run, tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    write_chart(repo / "charts", "shop")
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "shop")
+    result = run_cli(
+        "test", "--kubeconfig", str(tmp_path / "no-cluster"), "--target-branch", "main", cwd=repo
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "no charts to test" in result.stderr

@@ -122,6 +122,12 @@ def test_random_names_and_name_clashes(ci: Run, kube: KubeCluster, tmp_path: Pat
     assert sorted(r["chart_name"] for r in listed) == ["demo", "other"]
     only = json.loads(ci("list", "--chart", "demo", "--format", "json").stdout)
     assert [r["chart_name"] for r in only] == ["demo"]
+    instances = ci("chart", "instances", str(demo))
+    assert (
+        instances.exit_code == 0
+        and "demo-0.1.0" in instances.stdout
+        and "other-0.1.0" not in instances.stdout
+    )
 
 
 def test_dry_run_diff_against_the_live_release_masks_secrets(
@@ -303,3 +309,82 @@ def test_no_rollback_keeps_the_failed_revision(ci: Run, kube: KubeCluster, tmp_p
     status = json.loads(ci("status", "keep", "--format", "json").stdout)
     assert status["ready"] is False
     assert [r["name"] for r in status["resources"] if not r["ready"]] == ["keep-web"]
+
+
+def test_deploy_is_declarative_after_a_failed_install(ci: Run, kube: KubeCluster, tmp_path: Path) -> None:
+    kube.auto_ready(hold=_broken)
+    chart = write_chart(tmp_path)
+    failed = ci("deploy", str(chart), "-n", "fresh", "--set", "image=broken", "--wait-timeout", "2")
+    assert failed.exit_code == 1
+    assert failed.stderr.startswith('error: install of "fresh" failed: Deployment/fresh-web not ready')
+    assert "cancelled" not in failed.stderr and "deadline" not in failed.stderr
+    fixed = ci("deploy", str(chart), "-n", "fresh", "--wait-timeout", "30")
+    assert fixed.exit_code == 0, "the broken --set of the failed install is not inherited: " + fixed.stderr
+    assert yaml.safe_load(ci("get", "values", "fresh").stdout) in (None, {})
+
+
+def test_diff_before_applying_show_and_manifests_of_several(
+    ci: Run, kube: KubeCluster, tmp_path: Path
+) -> None:
+    kube.auto_ready()
+    chart = write_chart(tmp_path)
+    assert ci("deploy", str(chart), "-n", "one", "--wait-timeout", "30").exit_code == 0
+    assert ci("deploy", str(chart), "-n", "two", "--wait-timeout", "30").exit_code == 0
+    diffed = ci(
+        "deploy", str(chart), "-n", "one", "--diff", "--set", "message=changed", "--wait-timeout", "30"
+    )
+    assert diffed.exit_code == 0
+    assert diffed.stdout.index("~ changed ConfigMap/one-config") < diffed.stdout.index("upgraded one")
+    assert "+  message: changed" in diffed.stdout
+    shown = ci("deployment", "show", "one")
+    assert "revision 2 deployed" in shown.stdout and "message: changed" in shown.stdout
+    out = tmp_path / "manifests.yaml"
+    assert ci("deployment", "manifest", "one", "two", "-o", str(out)).exit_code == 0
+    text = out.read_text()
+    assert "# release: one (revision 2)" in text and "# release: two (revision 1)" in text
+    names = [d["metadata"]["name"] for d in yaml.safe_load_all(text) if d]
+    assert sorted(names) == ["one-config", "one-web", "two-config", "two-web"]
+
+
+@pytest.fixture
+def chart_repo(tmp_path: Path) -> Any:
+    """A Helm chart repository (index.yaml + archives) served on 127.0.0.1."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    import helm_python
+
+    served = tmp_path / "repo"
+    served.mkdir()
+    for version in ("0.1.0", "0.2.0"):
+        helm_python.package(write_chart(tmp_path / version, "demo", version), destination=served)
+
+    class QuietHandler(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(served)))
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    helm_python.repo_index_generate(served, base_url=url)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+def test_deploy_charts_from_a_repository_and_a_url(ci: Run, kube: KubeCluster, chart_repo: str) -> None:
+    kube.auto_ready()
+    pinned = ci(
+        "deploy", "demo", "--repo", chart_repo, "--version", "0.1.0", "-n", "pinned", "--wait-timeout", "30"
+    )
+    assert pinned.exit_code == 0, pinned.stderr
+    assert "chart demo-0.1.0" in pinned.stdout
+    latest = ci("deploy", "demo", "--repo", chart_repo, "-n", "pinned", "--wait-timeout", "30")
+    assert latest.exit_code == 0 and "revision 2 deployed, chart demo-0.2.0" in latest.stdout, latest.stderr
+    by_url = ci("deploy", f"{chart_repo}/demo-0.1.0.tgz", "-n", "url", "--wait-timeout", "30")
+    assert by_url.exit_code == 0 and "chart demo-0.1.0" in by_url.stdout, by_url.stderr
+    missing = ci("deploy", "demo", "--repo", chart_repo, "--version", "9.9.9", "-n", "x")
+    assert missing.exit_code == 1 and missing.stderr.count("\n") == 1
+    assert "cannot download chart demo from" in missing.stderr

@@ -243,6 +243,8 @@ def test_custom_resources_from_a_crd(kube: KubeCluster) -> None:
 
 def test_namespace_lifecycle(kube: KubeCluster) -> None:
     core = _core(kube)
+    if kube.fake is not None:
+        kube.fake.store.namespace_delete_delay = 1.0  # long enough to observe Terminating under load
     ns = kube.new_namespace("life")
     core.create_namespaced_config_map(ns, {"metadata": {"name": "cm"}})
     core.delete_namespace(ns)
@@ -326,3 +328,69 @@ def test_auto_ready_runs_workloads_and_pods(kube: KubeCluster) -> None:
             return
         time.sleep(0.1)
     pytest.fail("auto-ready never made the deployment ready and the pod succeed")
+
+
+def test_dry_run_generate_name_and_finalizers(kube: KubeCluster) -> None:
+    core, ns = _core(kube), kube.namespace
+    dry = core.create_namespaced_config_map(ns, {"metadata": {"name": "dry"}}, dry_run="All")
+    assert dry.metadata.name == "dry" and core.list_namespaced_config_map(ns).items == []
+    generated = core.create_namespaced_config_map(ns, {"metadata": {"generateName": "job-"}})
+    assert generated.metadata.name.startswith("job-") and len(generated.metadata.name) > 4
+    held = {"metadata": {"name": "held", "finalizers": ["example.com/cleanup"]}}
+    core.create_namespaced_config_map(ns, held)
+    core.delete_namespaced_config_map("held", ns)
+    pending = core.read_namespaced_config_map("held", ns)
+    assert pending.metadata.deletion_timestamp is not None, "a finalizer holds the deletion"
+    core.patch_namespaced_config_map("held", ns, {"metadata": {"finalizers": None}})
+    with pytest.raises(ApiException) as gone:
+        core.read_namespaced_config_map("held", ns)
+    assert gone.value.status == 404
+
+
+def test_watch_from_a_compacted_resource_version_is_gone(fake_kube: FakeKube, tmp_path: Path) -> None:
+    core = client.CoreV1Api(config.new_client_from_config(str(fake_kube.write_kubeconfig(tmp_path / "kc"))))
+    for i in range(5):
+        core.create_namespaced_config_map("default", {"metadata": {"name": f"c{i}"}})
+    with fake_kube.store.cond:
+        del fake_kube.store.events[:-2]  # as etcd compaction would
+    with pytest.raises(ApiException) as expired:
+        list(
+            watch.Watch().stream(
+                core.list_namespaced_config_map, "default", resource_version="2", timeout_seconds=2
+            )
+        )
+    assert expired.value.status == 410
+
+
+def test_watch_with_a_selector_sees_objects_enter_and_leave(kube: KubeCluster) -> None:
+    core, ns = _core(kube), kube.namespace
+    start = core.list_namespaced_config_map(ns).metadata.resource_version
+    core.create_namespaced_config_map(ns, {"metadata": {"name": "cm", "labels": {"tier": "db"}}})
+    core.patch_namespaced_config_map("cm", ns, {"metadata": {"labels": {"tier": "web"}}})
+    core.patch_namespaced_config_map("cm", ns, {"data": {"a": "1"}})
+    core.patch_namespaced_config_map("cm", ns, {"metadata": {"labels": {"tier": "db"}}})
+    seen = [
+        e["type"]
+        for e in watch.Watch().stream(
+            core.list_namespaced_config_map,
+            ns,
+            label_selector="tier=web",
+            resource_version=start,
+            timeout_seconds=1,
+        )
+    ]
+    assert seen == ["ADDED", "MODIFIED", "DELETED"]
+
+
+def test_list_pages_with_limit_and_continue(kube: KubeCluster) -> None:
+    core, ns = _core(kube), kube.namespace
+    for i in range(5):
+        core.create_namespaced_config_map(ns, {"metadata": {"name": f"cm{i}"}})
+    names, token = [], None
+    while True:
+        page = core.list_namespaced_config_map(ns, limit=2, _continue=token)
+        names += [c.metadata.name for c in page.items]
+        token = page.metadata._continue
+        if not token:
+            break
+    assert sorted(names) == [f"cm{i}" for i in range(5)]

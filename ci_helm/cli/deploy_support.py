@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import shutil
+import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -13,9 +15,10 @@ from ci_helm.cli.kube_flags import KubeTarget
 from ci_helm.cli.values_flags import value_options
 from ci_helm.deploy.deployer import Deployer
 from ci_helm.deploy.diff import ManifestDiff
+from ci_helm.engine.chart_fetch import is_remote
 from ci_helm.engine.releases import Release, ReleaseEngine
 from ci_helm.errors import UsageError
-from ci_helm.wiring import kube_client, release_engine
+from ci_helm.wiring import chart_fetcher, kube_client, release_engine
 from ci_helm.yamlio import read_yaml_file
 
 __all__ = ["ChartInput", "chart_input", "deployer", "print_diff", "releases", "status_line"]
@@ -28,10 +31,13 @@ class ChartInput:
     version: str
     values: dict[str, Any]
     prepare: Any = None  # a JinjaChartCompiler for Jinja2 charts (close it when done)
+    download: Path | None = None  # the folder a remote chart was downloaded into
 
     def close(self) -> None:
         if self.prepare is not None:
             self.prepare.close()
+        if self.download is not None:
+            shutil.rmtree(self.download, ignore_errors=True)
 
 
 def _chart_from_values(files: list[str], cwd: Path) -> tuple[str, Path] | None:
@@ -57,6 +63,11 @@ def chart_input(args: argparse.Namespace, ctx: Context, target: KubeTarget) -> C
         if named is None:
             raise UsageError("no chart: give CHART, or a values file with a 'chart:' entry")
         (ref, base), from_values = named, True
+    download = None
+    if getattr(args, "repo", None) or is_remote(ref):
+        download = Path(tempfile.mkdtemp(prefix="ci-helm-chart-"))
+        fetcher = chart_fetcher(ctx.settings, ctx.environ)
+        ref = str(fetcher.fetch(ref, download, repo_url=getattr(args, "repo", None), version=args.version))
     source = load_chart_source(ref, base)
     values = merge_user_values(replace(value_options(args), value_files=tuple(files)), base_dir=ctx.cwd)
     if from_values:
@@ -67,7 +78,8 @@ def chart_input(args: argparse.Namespace, ctx: Context, target: KubeTarget) -> C
         from ci_helm.deploy.jinja_chart import JinjaChartCompiler
 
         prepare = JinjaChartCompiler(source.chart, source.path, values)
-    return ChartInput(source.path, source.chart.name, str(getattr(meta, "version", "")), values, prepare)
+    version = str(getattr(meta, "version", ""))
+    return ChartInput(source.path, source.chart.name, version, values, prepare, download)
 
 
 def releases(ctx: Context, target: KubeTarget) -> ReleaseEngine:

@@ -54,6 +54,7 @@ class TestJob:
     chart_name: str
     scenario: Scenario
     upgrade_from: Path | None = None  # the chart as it is on the target branch (--upgrade)
+    chart_version: str = ""
 
 
 class NamespaceAdmin(Protocol):
@@ -152,7 +153,26 @@ class ChartTester:
         run = engine.test(release, timeout=self.timeout)
         result.output = run.logs
         if not run.passed:
-            result.problems.append(self._problem("test-hooks", f"test hooks failed: {run.message}", job))
+            namespace = engine.target.namespace
+            failed, logs = self._failed_hooks(namespace)
+            result.output = logs or run.logs
+            what = ", ".join(failed) or run.message
+            result.problems.append(self._problem("test-hooks", f"test hooks failed: {what}", job))
+
+    def _failed_hooks(self, namespace: str) -> tuple[list[str], str]:
+        """The failed test pods (with their last log line) and all test pods' logs."""
+        failed, logs = [], []
+        for pod in self.cluster.list_objects("v1", "Pod", namespace):
+            annotations = pod["metadata"].get("annotations") or {}
+            if "test" not in str(annotations.get("helm.sh/hook", "")):
+                continue
+            name = pod["metadata"]["name"]
+            text = self.cluster.pod_log(namespace, name)
+            logs.append(f"--- {name} ---\n{text.rstrip()}")
+            if (pod.get("status") or {}).get("phase") == "Failed":
+                last = text.strip().splitlines()[-1:] or ["(no log)"]
+                failed.append(f"{name} failed ({last[0]})")
+        return failed, "\n".join(logs)
 
     def _request(self, chart_dir: Path, job: TestJob, release: str, stack: ExitStack) -> DeployRequest:
         """A deploy of ``chart_dir``; Jinja2 charts are compiled to plain charts for Helm."""

@@ -20,7 +20,7 @@ from ci_helm.deploy.diff import ManifestDiff, diff_manifests
 from ci_helm.deploy.names import random_name, valid_release_name
 from ci_helm.deploy.recovery import last_good, recovery_advice, stuck_revision
 from ci_helm.engine.releases import ApplyOptions, Release, ReleaseEngine
-from ci_helm.errors import ClusterError, ReleaseError, UsageError
+from ci_helm.errors import CiHelmError, ClusterError, ReleaseError, UsageError
 
 __all__ = ["DeployFailed", "DeployOutcome", "DeployRequest", "Deployer"]
 
@@ -130,13 +130,16 @@ class Deployer:
             raise
         except ReleaseError as exc:
             details = self._diagnose(name)
-            rolled_back = None
+            rolled_back, rollback_error = None, ""
             if history and previous is not None and request.rollback_on_failure:
-                engine.rollback(name, previous.revision, wait=opts.wait, timeout=opts.timeout)
-                rolled_back = previous.revision
+                try:
+                    engine.rollback(name, previous.revision, wait=opts.wait, timeout=opts.timeout)
+                    rolled_back = previous.revision
+                except CiHelmError as failed:  # keep the first failure; say the rollback failed too
+                    rollback_error = f"; the rollback to revision {previous.revision} failed too: {failed}"
             action = "upgrade" if history else "install"
             message = _failure_message(f'{action} of "{name}" failed', exc.message, details, rolled_back)
-            raise DeployFailed(message, details, rolled_back) from None
+            raise DeployFailed(message + rollback_error, details, rolled_back) from None
 
     def _diagnose(self, name: str) -> list[ObjectState]:
         if self.cluster is None:

@@ -42,7 +42,7 @@ def translate_release_text(raw: str, kind: str, release: str, target: Any) -> Ci
         return ClusterError(f'namespace "{missing[1]}" does not exist (create it or pass --create-namespace)')
     if kind == "HelmNotFoundError" or "release: not found" in text:
         return ReleaseError(f'release "{release}" not found in namespace "{_namespace(target)}"')
-    if kind == "HelmCancelledError" or "context canceled" in text:
+    if "context canceled" in text or (kind == "HelmCancelledError" and "deadline exceeded" not in text):
         return ReleaseError(f'release "{release}": operation cancelled')
     if "another operation" in text:
         return ReleaseError(f'release "{release}" is busy: {_tail(text)}')

@@ -34,6 +34,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--recover", action="store_true", help="first roll back a release stuck in pending-*")
     parser.add_argument("--description", help="description stored with the new revision")
+    parser.add_argument("--repo", metavar="URL", help="chart repository URL; CHART is then a chart name")
+    parser.add_argument("--version", metavar="VERSION", help="chart version to download (default: latest)")
     add_flags(parser, SETTINGS)
 
 
@@ -46,11 +48,14 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
         parents=[parent],
     )
     deploy.add_argument(
-        "chart", nargs="?", metavar="CHART", help="chart directory or .tgz (or 'chart:' in -f)"
+        "chart",
+        nargs="?",
+        metavar="CHART",
+        help="chart directory, .tgz, oci://, https:// (or 'chart:' in -f)",
     )
     deploy.add_argument("-n", "--name", help="release name (default: a new random memorable name)")
     _common(deploy)
-    deploy.set_defaults(handler=run, settings=SETTINGS)
+    deploy.set_defaults(handler=run, settings=SETTINGS, declarative=True)
 
     upgrade = subparsers.add_parser(
         "upgrade", help="Helm's spelling: upgrade [--install] NAME CHART", parents=[parent]
@@ -61,7 +66,7 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
         "-i", "--install", action="store_true", help="install when the release does not exist"
     )
     _common(upgrade)
-    upgrade.set_defaults(handler=run_upgrade, settings=SETTINGS)
+    upgrade.set_defaults(handler=run_upgrade, settings=SETTINGS, declarative=False)
 
     redeploy = subparsers.add_parser(
         "redeploy", help="deploy a release again with new values and the same chart", parents=[parent]
@@ -72,7 +77,7 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     mode.add_argument("--reset-values", action="store_true", help="start from the chart's defaults")
     redeploy.add_argument("--chart", help="the chart to use instead of the one stored with the release")
     _common(redeploy)
-    redeploy.set_defaults(handler=run_redeploy, settings=SETTINGS)
+    redeploy.set_defaults(handler=run_redeploy, settings=SETTINGS, declarative=False)
 
 
 def _options(args: argparse.Namespace, ctx: Context) -> ApplyOptions:
@@ -82,7 +87,9 @@ def _options(args: argparse.Namespace, ctx: Context) -> ApplyOptions:
         dry_run=args.dry_run,
         create_namespace=args.create_namespace,
         reuse_values=getattr(args, "reuse_values", False),
-        reset_values=getattr(args, "reset_values", False),
+        # deploy is declarative: the chart's defaults plus the values given, nothing inherited
+        # (Helm's upgrade would silently reuse the previous release's values when none are given).
+        reset_values=getattr(args, "reset_values", False) or args.declarative,
         description=args.description,
     )
 

@@ -71,6 +71,28 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     get_sub.required = True
     _add_names(_parser(get_sub, "values", "= deployment params", parent, run_params), True)
     _add_names(_parser(get_sub, "manifest", "= deployment manifest", parent, run_manifest), True)
+    _add_chart_instances(subparsers, parent)
+
+
+def _add_chart_instances(subparsers: Any, parent: argparse.ArgumentParser) -> None:
+    """``ci-helm chart instances CHART``, joined to the ``chart`` group of ci_helm.cli.commands.chart
+    (registered before this module: commands register in name order)."""
+    group = subparsers.choices.get("chart")
+    actions = [a for a in getattr(group, "_actions", []) if isinstance(a, argparse._SubParsersAction)]
+    if not actions:
+        return
+    parser = _parser(actions[0], "instances", "the releases running a chart", parent, run_instances)
+    parser.add_argument("chart_name", metavar="CHART", help="chart name (or a chart directory)")
+    parser.add_argument("-A", "--all-namespaces", action="store_true", help="releases of every namespace")
+
+
+def run_instances(args: argparse.Namespace, ctx: Context) -> int:
+    name = args.chart_name
+    chart_yaml = Path(name) / "Chart.yaml" if Path(name).is_absolute() else ctx.cwd / name / "Chart.yaml"
+    if chart_yaml.is_file():
+        name = str((yaml.safe_load(chart_yaml.read_text(encoding="utf-8")) or {}).get("name", name))
+    args.filter, args.chart = None, name
+    return run_list(args, ctx)
 
 
 def run_list(args: argparse.Namespace, ctx: Context) -> int:

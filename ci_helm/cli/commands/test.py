@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
@@ -24,7 +25,7 @@ from ci_helm.cli.kube_flags import DEPLOY_SETTINGS, KUBE_SETTINGS, kube_target
 from ci_helm.cli.reporting import REPORT_SETTINGS, emit_reports, report_targets
 from ci_helm.deploy.chart_test import ChartTester, TestJob, find_scenarios
 from ci_helm.engine.releases import ClusterTarget
-from ci_helm.errors import UsageError
+from ci_helm.errors import ExitCode, UsageError
 from ci_helm.model.results import ChartReport, CheckResult, RunReport
 from ci_helm.settings import Setting, add_flags, declare
 from ci_helm.wiring import git_repo, kube_client, release_engine
@@ -64,8 +65,13 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     parallel = int(s.get("parallel") or 1)
     if parallel < 1:
         raise UsageError("--parallel must be at least 1")
+    started = time.monotonic()
     report_targets(ctx)  # a bad --report fails before any cluster work
     selection = select_charts(ctx, args.charts)
+    if not selection.charts:
+        ctx.out.info("no charts to test")
+        emit_reports(RunReport(command="test"), ctx)
+        return ExitCode.OK
     cluster = kube_target(ctx).cluster
     kube = kube_client(cluster)
     kube.check_reachable()
@@ -83,9 +89,15 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     report = RunReport(
         command="test",
         charts=[
-            ChartReport(chart=chart.as_posix(), name=jobs[0].chart_name, checks=[next(results) for _ in jobs])
+            ChartReport(
+                chart=chart.as_posix(),
+                name=jobs[0].chart_name,
+                version=jobs[0].chart_version,
+                checks=[next(results) for _ in jobs],
+            )
             for chart, jobs in plan
         ],
+        duration_s=time.monotonic() - started,
     )
     emit_reports(report, ctx)
     if ctx.in_github_actions:
@@ -121,7 +133,8 @@ def _jobs(ctx: Context, chart: Path, base: Path | None) -> list[TestJob]:
         str(ctx.settings.get("ci-values-dir") or ""),
         str(ctx.settings.get("ci-values-pattern")),
     )
-    return [TestJob(source.path, source.chart.name, scenario, base) for scenario in scenarios]
+    version = str(getattr(source.chart.metadata, "version", ""))
+    return [TestJob(source.path, source.chart.name, scenario, base, version) for scenario in scenarios]
 
 
 def _run_all(tester: ChartTester, jobs: list[TestJob], parallel: int, ctx: Context) -> list[CheckResult]:

@@ -180,3 +180,10 @@ class Registry:
 
     def in_group_version(self, group: str, version: str) -> list[ResourceType]:
         return [t for t in self.types.values() if t.group == group and version in t.versions]
+
+
+class Route:
+    """A parsed resource URL."""
+
+    def __init__(self, rtype: ResourceType, version: str, ns: str, name: str, sub: str) -> None:
+        self.rtype, self.version, self.ns, self.name, self.sub = rtype, version, ns, name, sub

@@ -6,21 +6,20 @@ in a kubeconfig). Every response is JSON except pod logs; errors are ``Status`` 
 
 from __future__ import annotations
 
+import base64
 import contextlib
-import copy
 import json
 import socket
 import ssl
 import sys
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import yaml
 
-from . import patching, protobuf
+from . import protobuf
 from .discovery import (
     api_resource_list,
     api_versions,
@@ -29,18 +28,13 @@ from .discovery import (
     openapi_v3_root,
     version_info,
 )
-from .resources import ResourceType
+from .resources import Route
 from .selectors import SelectorError, field_selector, label_selector
 from .store import ApiError, Obj, Store
+from .watch import WatchMixin
+from .writes import WriteMixin, scale_of
 
 JSON = "application/json"
-
-
-class Route:
-    """A parsed resource URL."""
-
-    def __init__(self, rtype: ResourceType, version: str, ns: str, name: str, sub: str) -> None:
-        self.rtype, self.version, self.ns, self.name, self.sub = rtype, version, ns, name, sub
 
 
 class FakeApiServer(ThreadingHTTPServer):
@@ -70,7 +64,7 @@ class FakeApiServer(ThreadingHTTPServer):
                 conn.shutdown(socket.SHUT_RDWR)
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(WatchMixin, WriteMixin, BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: FakeApiServer
 
@@ -247,7 +241,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         obj = store.get(route.rtype, route.ns, route.name)
         if route.sub == "scale":
-            self._send(200, _scale_of(obj))
+            self._send(200, scale_of(obj))
             return
         self._send(200, self._versioned(route, obj))
 
@@ -261,12 +255,25 @@ class Handler(BaseHTTPRequestHandler):
 
     def _list(self, route: Route, store: Store) -> None:
         items, rv = store.list(route.rtype, route.ns, self._matcher())
+        metadata: Obj = {"resourceVersion": str(rv)}
+        offset = _offset(self.query.get("continue"))
+        limit = int(self.query.get("limit") or 0)
+        items = items[offset:]
+        if limit and len(items) > limit:
+            # Pages are cut from a fresh list each time (the real server serves a snapshot).
+            items = items[:limit]
+            metadata["continue"] = base64.urlsafe_b64encode(
+                json.dumps({"offset": offset + limit}).encode()
+            ).decode()
+            metadata["remainingItemCount"] = (
+                len(store.list(route.rtype, route.ns, self._matcher())[0]) - offset - limit
+            )
         self._send(
             200,
             {
                 "kind": route.rtype.list_kind,
                 "apiVersion": route.rtype.api_version(route.version),
-                "metadata": {"resourceVersion": str(rv)},
+                "metadata": metadata,
                 "items": [self._versioned(route, i) for i in items],
             },
         )
@@ -282,233 +289,14 @@ class Handler(BaseHTTPRequestHandler):
             )
         self._send(200, (text or "").encode(), "text/plain")
 
-    def _create(self, route: Route, store: Store) -> None:
-        if route.name:
-            raise ApiError(405, "MethodNotAllowed", "POST to a named resource is not supported")
-        body = self._body()
-        if self._dry_run():
-            obj = store.dry_create(route.rtype, route.ns, body)
-        else:
-            obj = store.create(route.rtype, route.ns, body, manager=self._manager("unknown"))
-        self._send(201, self._versioned(route, obj))
 
-    def _update(self, route: Route, store: Store) -> None:
-        body = self._body()
-        if not isinstance(body, dict):
-            raise ApiError(400, "BadRequest", "the body of the request must be an object")
-        if route.sub == "scale":
-            replicas = (body.get("spec") or {}).get("replicas", 0)
-            obj = store.replace(route.rtype, route.ns, route.name, lambda cur: _with_replicas(cur, replicas))
-            self._send(200, _scale_of(obj))
-            return
-        obj = store.replace(
-            route.rtype,
-            route.ns,
-            route.name,
-            lambda current: body,
-            subresource=route.sub,
-            manager=self._manager("unknown"),
-            dry_run=self._dry_run(),
-        )
-        self._send(200, self._versioned(route, obj))
-
-    def _patch(self, route: Route, store: Store) -> None:
-        content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip()
-        patch = self._body()
-        if content_type == "application/apply-patch+yaml":
-            self._apply(route, store, patch)
-            return
-        functions = {
-            "application/json-patch+json": patching.json_patch,
-            "application/merge-patch+json": patching.merge_patch,
-            "application/strategic-merge-patch+json": patching.strategic_merge,
-        }
-        function = functions.get(content_type)
-        if function is None:
-            raise ApiError(
-                415,
-                "UnsupportedMediaType",
-                f"the body of the request was in an unknown format: {content_type}",
-            )
-
-        def mutate(current: Obj) -> Obj:
-            try:
-                new = function(current, patch)
-            except patching.PatchError as exc:
-                raise ApiError(422, "Invalid", str(exc)) from exc
-            if (
-                (patch.get("metadata") or {}).get("resourceVersion") is None
-                if isinstance(patch, dict)
-                else True
-            ):
-                new.setdefault("metadata", {}).pop("resourceVersion", None)
-            return dict(new)
-
-        if route.sub == "scale":
-            replicas = (patch.get("spec") or {}).get("replicas", 0)
-            obj = store.replace(route.rtype, route.ns, route.name, lambda cur: _with_replicas(cur, replicas))
-            self._send(200, _scale_of(obj))
-            return
-        obj = store.replace(
-            route.rtype,
-            route.ns,
-            route.name,
-            mutate,
-            subresource=route.sub,
-            manager=self._manager("unknown"),
-            dry_run=self._dry_run(),
-        )
-        self._send(200, self._versioned(route, obj))
-
-    def _apply(self, route: Route, store: Store, body: Any) -> None:
-        if not isinstance(body, dict):
-            raise ApiError(400, "BadRequest", "the apply configuration must be an object")
-        manager = self.query.get("fieldManager")
-        if not manager:
-            raise ApiError(
-                422,
-                "Invalid",
-                "PatchOptions.meta.k8s.io is invalid: fieldManager: Required value: "
-                "is required for apply patch",
-            )
-        force = self.query.get("force") in ("true", "1")
-        try:
-            obj, created = store.apply(
-                route.rtype,
-                route.ns,
-                route.name,
-                body,
-                manager,
-                force=force,
-                subresource=route.sub,
-                dry_run=self._dry_run(),
-            )
-        except patching.ApplyConflict as exc:
-            raise ApiError(409, "Conflict", str(exc)) from exc
-        self._send(201 if created else 200, self._versioned(route, obj))
-
-    def _delete(self, route: Route, store: Store) -> None:
-        options = self._body()
-        dry_run = self._dry_run() or bool(isinstance(options, dict) and options.get("dryRun"))
-        if not route.name:
-            items, rv = store.list(route.rtype, route.ns, self._matcher())
-            if not dry_run:
-                for item in items:
-                    meta = item["metadata"]
-                    with contextlib.suppress(ApiError):  # deleted concurrently
-                        store.delete(route.rtype, meta.get("namespace", ""), meta["name"])
-            self._send(
-                200,
-                {
-                    "kind": route.rtype.list_kind,
-                    "apiVersion": route.rtype.api_version(route.version),
-                    "metadata": {"resourceVersion": str(rv)},
-                    "items": items,
-                },
-            )
-            return
-        preconditions = (options or {}).get("preconditions") or {} if isinstance(options, dict) else {}
-        current = store.get(route.rtype, route.ns, route.name)
-        for field in ("uid", "resourceVersion"):
-            actual = current["metadata"].get(field)
-            if preconditions.get(field) and preconditions[field] != actual:
-                wanted = preconditions[field]
-                message = f"Precondition failed: {field} in precondition: {wanted}, in object meta: {actual}"
-                raise ApiError(409, "Conflict", message)
-        obj = current if dry_run else store.delete(route.rtype, route.ns, route.name)
-        self._send(200, self._versioned(route, obj))
-
-    # --- watch ---------------------------------------------------------------------------
-
-    def _watch(self, route: Route, store: Store) -> None:
-        match = self._matcher()
-        timeout = float(self.query.get("timeoutSeconds") or 1800)
-        deadline = time.monotonic() + timeout
-        since = self.query.get("resourceVersion") or ""
-        initial = self.query.get("sendInitialEvents") == "true"
-        bookmarks = self.query.get("allowWatchBookmarks") == "true"
-        with store.cond:
-            if since and since != "0" and not initial:
-                cursor = int(since)
-                if store.events and cursor < store.events[0].rv - 1:
-                    raise ApiError(
-                        410, "Expired", f"too old resource version: {since} ({store.events[0].rv - 1})"
-                    )
-                backlog: list[Obj] = []
-            else:
-                items, cursor = store.list(route.rtype, route.ns, match)
-                backlog = [{"type": "ADDED", "object": self._versioned(route, i)} for i in items]
-        if initial and bookmarks:
-            backlog.append(self._bookmark(route, cursor, initial_end=True))
-        self.send_response(200)
-        self.send_header("Content-Type", JSON)
-        self.send_header("Transfer-Encoding", "chunked")
-        self.end_headers()
-        for event in backlog:
-            self._chunk(event)
-        self._stream(route, store, match, cursor, deadline)
-        self.wfile.write(b"0\r\n\r\n")
-        self.close_connection = True
-
-    def _bookmark(self, route: Route, rv: int, initial_end: bool = False) -> Obj:
-        meta: Obj = {"resourceVersion": str(rv)}
-        if initial_end:
-            meta["annotations"] = {"k8s.io/initial-events-end": "true"}
-        return {
-            "type": "BOOKMARK",
-            "object": {
-                "kind": route.rtype.kind,
-                "apiVersion": route.rtype.api_version(route.version),
-                "metadata": meta,
-            },
-        }
-
-    def _stream(self, route: Route, store: Store, match: Any, cursor: int, deadline: float) -> None:
-        while time.monotonic() < deadline:
-            with store.cond:
-                pending = [e for e in store.events if e.rv > cursor]
-                if not pending:
-                    if store.closed:
-                        return
-                    store.cond.wait(timeout=min(1.0, max(0.0, deadline - time.monotonic())))
-                    pending = [e for e in store.events if e.rv > cursor]
-                if store.closed:
-                    return
-            for event in pending:
-                cursor = event.rv
-                if event.rtype.key != route.rtype.key:
-                    continue
-                if route.ns and event.obj["metadata"].get("namespace") != route.ns:
-                    continue
-                if not match(event.obj):
-                    continue
-                self._chunk({"type": event.type, "object": self._versioned(route, copy.deepcopy(event.obj))})
-
-    def _chunk(self, event: Obj) -> None:
-        data = json.dumps(event).encode() + b"\n"
-        self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
-        self.wfile.flush()
-
-
-def _scale_of(obj: Obj) -> Obj:
-    meta = obj["metadata"]
-    return {
-        "kind": "Scale",
-        "apiVersion": "autoscaling/v1",
-        "metadata": {
-            k: meta[k]
-            for k in ("name", "namespace", "uid", "resourceVersion", "creationTimestamp")
-            if k in meta
-        },
-        "spec": {"replicas": (obj.get("spec") or {}).get("replicas", 0)},
-        "status": {"replicas": (obj.get("status") or {}).get("replicas", 0)},
-    }
-
-
-def _with_replicas(current: Obj, replicas: int) -> Obj:
-    current.setdefault("spec", {})["replicas"] = replicas
-    current["metadata"].pop("resourceVersion", None)
-    return current
+def _offset(token: str | None) -> int:
+    if not token:
+        return 0
+    try:
+        return int(json.loads(base64.urlsafe_b64decode(token.encode()))["offset"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ApiError(400, "BadRequest", f"invalid continue token: {exc}") from exc
 
 
 def serve(

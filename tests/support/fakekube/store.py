@@ -8,10 +8,8 @@ before they go, finalizers that hold deletion, owner references that cascade.
 
 from __future__ import annotations
 
-import base64
 import copy
 import datetime as dt
-import json
 import secrets
 import threading
 import uuid
@@ -20,6 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import patching
+from .api_errors import ApiError
+from .defaults import apply_defaults, check_immutable, spec_of
 from .resources import Registry, ResourceType, from_crd
 
 Obj = dict[str, Any]
@@ -28,24 +28,6 @@ DEFAULT_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease"
 # Kinds the real server gives no metadata.generation.
 _NO_GENERATION = {"Secret", "ConfigMap", "Event", "Namespace", "ServiceAccount", "Endpoints", "Lease"}
 MAX_EVENTS = 50_000
-
-
-class ApiError(Exception):
-    def __init__(self, code: int, reason: str, message: str, details: Obj | None = None) -> None:
-        super().__init__(message)
-        self.code, self.reason, self.message, self.details = code, reason, message, details or {}
-
-    def status(self) -> Obj:
-        return {
-            "kind": "Status",
-            "apiVersion": "v1",
-            "metadata": {},
-            "status": "Failure",
-            "message": self.message,
-            "reason": self.reason,
-            "details": self.details,
-            "code": self.code,
-        }
 
 
 def now() -> str:
@@ -67,6 +49,7 @@ class Event:
     type: str
     rtype: ResourceType
     obj: Obj
+    previous: Obj | None = None  # for MODIFIED: the object before (watches with selectors need it)
 
 
 class Store:
@@ -114,8 +97,8 @@ class Store:
 
     # --- writes --------------------------------------------------------------------------
 
-    def _record(self, kind: str, rtype: ResourceType, obj: Obj) -> None:
-        self.events.append(Event(self.rv, kind, rtype, copy.deepcopy(obj)))
+    def _record(self, kind: str, rtype: ResourceType, obj: Obj, previous: Obj | None = None) -> None:
+        self.events.append(Event(self.rv, kind, rtype, copy.deepcopy(obj), copy.deepcopy(previous)))
         if len(self.events) > MAX_EVENTS:
             del self.events[: MAX_EVENTS // 10]
         self.cond.notify_all()
@@ -212,7 +195,7 @@ class Store:
             meta["generation"] = 1
         if "status" in rtype.subresources and rtype.kind not in ("Namespace",):
             obj.pop("status", None)
-        _apply_defaults(rtype, obj)
+        apply_defaults(rtype, obj)
         return obj
 
     def _on_stored(self, rtype: ResourceType, obj: Obj) -> None:
@@ -283,9 +266,10 @@ class Store:
         if meta.get("deletionTimestamp") and not meta.get("finalizers") and rtype.kind != "Namespace":
             return self._remove(rtype, ns, name)
         self._stamp(rtype, obj, manager)
+        previous = self._bucket(rtype).get((ns, name))
         self._bucket(rtype)[(ns, name)] = obj
         self._on_stored(rtype, obj)
-        self._record("MODIFIED", rtype, obj)
+        self._record("MODIFIED", rtype, obj, previous)
         self._notify("MODIFIED", rtype, obj)
         return copy.deepcopy(obj)
 
@@ -308,9 +292,9 @@ class Store:
                 new["status"] = copy.deepcopy(current["status"])
             else:
                 new.pop("status", None)
-        _apply_defaults(rtype, new)
-        _check_immutable(rtype, current, new)
-        if "generation" in old_meta and _spec_of(new) != _spec_of(current):
+        apply_defaults(rtype, new)
+        check_immutable(rtype, current, new)
+        if "generation" in old_meta and spec_of(new) != spec_of(current):
             meta["generation"] = old_meta["generation"] + 1
         return new
 
@@ -437,53 +421,3 @@ class Store:
         with self.cond:
             self.closed = True
             self.cond.notify_all()
-
-
-# Fields the real API server refuses to change (the usual cause of a "breaking" chart upgrade).
-IMMUTABLE = {
-    "Deployment": (("spec", "selector"),),
-    "StatefulSet": (("spec", "selector"), ("spec", "serviceName"), ("spec", "volumeClaimTemplates")),
-    "DaemonSet": (("spec", "selector"),),
-    "ReplicaSet": (("spec", "selector"),),
-    "Job": (("spec", "selector"), ("spec", "template"), ("spec", "completions")),
-    "PersistentVolumeClaim": (("spec", "storageClassName"), ("spec", "accessModes")),
-}
-
-
-def _check_immutable(rtype: ResourceType, current: Obj, new: Obj) -> None:
-    for path in IMMUTABLE.get(rtype.kind, ()):
-        before, after = patching.get_path(current, path), patching.get_path(new, path)
-        if before[0] and before != after:
-            name = current["metadata"]["name"]
-            raise ApiError(
-                422,
-                "Invalid",
-                f'{rtype.kind}.{rtype.group or "core"} "{name}" is invalid: {".".join(path)}: '
-                f"Invalid value: {json.dumps(after[1])}: field is immutable",
-            )
-
-
-def _spec_of(obj: Obj) -> Obj:
-    return {k: v for k, v in obj.items() if k not in ("metadata", "status", "apiVersion", "kind")}
-
-
-def _apply_defaults(rtype: ResourceType, obj: Obj) -> None:
-    """The few defaults clients rely on (the real server sets many more)."""
-    if rtype.kind == "Secret":
-        string_data = obj.pop("stringData", None) or {}
-        data = obj.setdefault("data", {}) if string_data else obj.get("data")
-        for key, value in string_data.items():
-            data[key] = base64.b64encode(str(value).encode()).decode()  # type: ignore[index]
-        obj.setdefault("type", "Opaque")
-    elif rtype.kind == "Service":
-        spec = obj.setdefault("spec", {})
-        spec.setdefault("type", "ClusterIP")
-        if spec["type"] != "ExternalName" and not spec.get("clusterIP"):
-            spec["clusterIP"] = f"10.96.{secrets.randbelow(250) + 1}.{secrets.randbelow(250) + 1}"
-    elif rtype.kind == "Pod":
-        obj.setdefault("status", {}).setdefault("phase", "Pending")
-    elif rtype.kind == "Namespace":
-        obj.setdefault("spec", {"finalizers": ["kubernetes"]})
-        obj.setdefault("status", {"phase": "Active"})
-    elif rtype.kind in ("Deployment", "StatefulSet", "ReplicaSet") and "replicas" not in obj.get("spec", {}):
-        obj.setdefault("spec", {})["replicas"] = 1
