@@ -23,20 +23,17 @@ if TYPE_CHECKING:
     from ci_helm.publish.targets import TargetOptions
 
 __all__ = [
-    "engine_from_settings",
-    "git_repo",
-    "helm_home_from_settings",
-    "key_source",
-    "publisher",
-    "signing_keyring",
-    "target_options",
-    "verifying_keyring",
     "chart_fetcher",
     "engine_from_settings",
     "git_repo",
     "helm_home_from_settings",
+    "key_source",
     "kube_client",
+    "publisher",
     "release_engine",
+    "signing_keyring",
+    "target_options",
+    "verifying_keyring",
 ]
 
 
