@@ -50,8 +50,8 @@ def _global_parent() -> argparse.ArgumentParser:
 # Which module registers each command. Only the chosen command's module is imported, so
 # `ci-helm template` does not pay for jinja2, jsonschema or the Kubernetes client at start-up.
 # tests/test_cli_core.py checks this table against what the modules actually register.
-COMMAND_MODULES: dict[str, str] = {
-    "chart": "chart",
+COMMAND_MODULES: dict[str, str | tuple[str, ...]] = {
+    "chart": ("chart", "deployment"),  # deployment adds `chart instances` to the chart group
     "ci-step": "ci_step",
     "config": "config",
     "create": "create",
@@ -113,7 +113,8 @@ def _command_token(argv: Sequence[str] | None) -> str | None:
 
 def _command_modules(command: str | None = None) -> list[Any]:
     if command in COMMAND_MODULES and command not in _NEEDS_ALL_MODULES:
-        names = [COMMAND_MODULES[command]]
+        entry = COMMAND_MODULES[command]
+        names = [entry] if isinstance(entry, str) else list(entry)
     else:
         names = sorted(
             m.name for m in pkgutil.iter_modules(ci_helm.cli.commands.__path__) if not m.name.startswith("_")
