@@ -16,10 +16,10 @@ from typing import Any
 from ci_helm.dependency.lockfile import LockedDependency, lock_digest, lock_digest_helm2, render_lock
 from ci_helm.dependency.resolve import Fetcher, OciClient, Resolved, Sources, resolve_dependency
 from ci_helm.errors import ChartError
+from ci_helm.model.semver import parse_constraint, parse_version
 from ci_helm.package.archive import atomic_write
 from ci_helm.package.chartfiles import load_chart_archive, load_chart_dir
 from ci_helm.package.chartyaml import load_plain_yaml, normalise_metadata
-from ci_helm.package.semver import parse_constraint, parse_version
 
 __all__ = [
     "DependencyReport",

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from ci_helm.errors import ChartError
-from ci_helm.package.semver import parse_version
+from ci_helm.model.semver import parse_version
 
 __all__ = ["dump_chart_yaml", "dump_lock_yaml", "load_plain_yaml", "normalise_metadata", "validate_metadata"]
 

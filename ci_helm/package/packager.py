@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ci_helm.errors import ChartError
+from ci_helm.model.semver import is_semver
 from ci_helm.package.archive import atomic_write, build_archive, sha256_digest
 from ci_helm.package.chartfiles import PackChart, chart_members, load_chart_dir, missing_dependencies
-from ci_helm.package.semver import is_semver
 
 __all__ = [
     "FALLBACK_MTIME",
