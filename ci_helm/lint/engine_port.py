@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ci_helm.engine.base import Engine, ReleaseOptions, Severity
+from ci_helm.engine.base import Engine, LintOptions, ReleaseOptions, Severity
 from ci_helm.errors import CiHelmError, RenderTimeout
 
 __all__ = ["JinjaRender", "RenderJob", "RenderOutcome", "ScenarioRunner"]
@@ -88,9 +88,8 @@ class ScenarioRunner:
                 outcome.manifests = self._jinja(chart, job.values, release)
                 return outcome
             if job.helm_lint:
-                messages = self._engine.lint(
-                    chart, job.values, namespace=job.namespace, kube_version=job.kube_version
-                )
+                options = LintOptions(namespace=job.namespace, kube_version=job.kube_version)
+                messages = self._engine.lint(chart, job.values, options)
                 outcome.lint_messages = [
                     (_SEVERITY.get(m.severity, 1), m.path, " ".join(m.message.split()))
                     for m in messages
