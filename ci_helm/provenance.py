@@ -16,8 +16,8 @@ from typing import Any, Protocol
 
 import yaml
 
+from ci_helm.adapters.atomicfile import atomic_write_bytes
 from ci_helm.errors import ChartError, CiHelmError
-from ci_helm.package.archive import atomic_write
 from ci_helm.package.chartfiles import load_chart_archive
 from ci_helm.package.chartyaml import dump_chart_yaml
 from ci_helm.yamlio import load_yaml
@@ -96,7 +96,7 @@ def sign_package(package: Path, signer: Signer) -> SignResult:
     if not check.valid:
         raise ProvenanceError(f"the signature just made does not verify ({check.status})", path=package)
     provenance = package.with_name(package.name + ".prov")
-    atomic_write(provenance, signed)
+    atomic_write_bytes(provenance, signed)
     digest = "sha256:" + hashlib.sha256(data).hexdigest()
     return SignResult(package, provenance, digest, signer.fingerprint)
 

@@ -9,7 +9,7 @@ import pytest
 
 from ci_helm.adapters.git import GitCli
 from ci_helm.changes import ChangeOptions, detect, versions_at
-from ci_helm.changes.ignore import HelmIgnore
+from ci_helm.chart.helmignore import parse_rules
 from ci_helm.errors import GitError
 from tests.support.gitrepo import Repo, chart_yaml, git
 
@@ -291,7 +291,7 @@ def test_not_a_repository(tmp_path: Path) -> None:
     ],
 )
 def test_helmignore_follows_helm(rules: str, path: str, ignored: bool) -> None:
-    assert HelmIgnore.parse(rules).ignores(path) is ignored
+    assert parse_rules(rules, skip_bad=True).ignores_file(path) is ignored
 
 
 def test_chart_at_the_repository_root(tmp_path: Path) -> None:

@@ -6,7 +6,8 @@ import random
 
 import pytest
 
-from ci_helm.chart.helmignore import BadPattern, _simple_regex, go_match, parse_rules
+from ci_helm.chart.gomatch import BadPattern, _simple_regex, go_match
+from ci_helm.chart.helmignore import parse_rules
 
 BAD = "bad"
 # (pattern, name, result) from Go's path/filepath match tests.

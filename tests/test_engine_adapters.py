@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ci_helm.adapters import proc
-from ci_helm.engine.base import Engine, ReleaseOptions, Severity
+from ci_helm.engine.base import Engine, LintOptions, ReleaseOptions, Severity
 from ci_helm.engine.helm_cli import HelmCliEngine, parse_lint_output
 from ci_helm.engine.helm_home import HelmHome
 from ci_helm.engine.helm_python_engine import HelmPythonEngine
@@ -132,7 +132,7 @@ def test_helm_cli_engine_renders_and_lints(tmp_path: Path, helm_oracle: Path) ->
     assert rendered.manifests == {
         "c/templates/cm.yaml": "kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: abc"
     }
-    messages = engine.lint(chart, {}, strict=True)
+    messages = engine.lint(chart, {}, LintOptions(strict=True))
     assert any(m.severity is Severity.INFO and m.path == "Chart.yaml" for m in messages)
     with pytest.raises(ChartError):
         engine.render(tmp_path / "missing", {}, ReleaseOptions())
@@ -142,8 +142,8 @@ def test_embedded_lint_honours_kube_version(tmp_path: Path) -> None:
     bad_on_old = '{{ if semverCompare "<1.25.0-0" .Capabilities.KubeVersion.Version }}\n  : [bad\n{{ end }}\n'
     chart = write_chart(tmp_path, "kv", {"templates/a.yaml": bad_on_old, "values.yaml": "{}\n"})
     engine = HelmPythonEngine(HelmHome(tmp_path / "helm"))
-    old = engine.lint(chart, {}, kube_version="1.20.0")
-    new = engine.lint(chart, {}, kube_version="1.30.0")
+    old = engine.lint(chart, {}, LintOptions(kube_version="1.20.0"))
+    new = engine.lint(chart, {}, LintOptions(kube_version="1.30.0"))
     assert any(m.severity is Severity.ERROR and m.path == "templates/a.yaml" for m in old)
     assert not any(m.severity is Severity.ERROR for m in new)
 

@@ -192,6 +192,10 @@ def test_best_practices_flag_a_dangerous_pod(chart: Any) -> None:
     assert "resources.requests.cpu" in run_rule("container-resources", chart, r)[0].message
     assert "readinessProbe or livenessProbe" in run_rule("probes", chart, r)[0].message
     assert "may run as root" in run_rule("run-as-non-root", chart, r)[0].message
+    assert "does not set securityContext.allowPrivilegeEscalation: false" in (
+        run_rule("privilege-escalation", chart, r)[0].message
+    )
+    assert "writable root filesystem" in run_rule("read-only-root-fs", chart, r)[0].message
     assert len(run_rule("privileged", chart, r)) == 2
     assert "hostNetwork: true, hostPID: true" in run_rule("host-namespaces", chart, r)[0].message
     assert "'/'" in run_rule("host-path", chart, r)[0].message

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from ci_helm.chart.gomatch import glob_matches
 from ci_helm.errors import RenderError, UsageError
-from ci_helm.render.pathmatch import go_match
 from ci_helm.render.sorter import INSTALL_ORDER, sort_manifests
 from ci_helm.render.split import go_trim_left, go_trim_space, split_manifests
 from ci_helm.render.template_output import Sorted, TemplateOptions, select_shown, sort_render, stdout_text
@@ -169,9 +169,9 @@ def test_show_only_error_for_a_path_without_output() -> None:
 
 
 def test_go_path_match() -> None:
-    assert go_match("templates/*.yaml", "templates/a.yaml")
-    assert not go_match("templates/*.yaml", "templates/sub/a.yaml")  # * stops at /
-    assert go_match("templates/[a-c]?.yaml", "templates/b1.yaml")
-    assert not go_match("templates/[^a-c]?.yaml", "templates/b1.yaml")
-    assert go_match("templates/\\*.yaml", "templates/*.yaml")
-    assert not go_match("templates/[.yaml", "templates/[.yaml")  # bad pattern matches nothing
+    assert glob_matches("templates/*.yaml", "templates/a.yaml")
+    assert not glob_matches("templates/*.yaml", "templates/sub/a.yaml")  # * stops at /
+    assert glob_matches("templates/[a-c]?.yaml", "templates/b1.yaml")
+    assert not glob_matches("templates/[^a-c]?.yaml", "templates/b1.yaml")
+    assert glob_matches("templates/\\*.yaml", "templates/*.yaml")
+    assert not glob_matches("templates/[.yaml", "templates/[.yaml")  # bad pattern matches nothing

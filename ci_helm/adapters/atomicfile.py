@@ -1,5 +1,6 @@
 """Write a whole file (or directory tree) or nothing: a temporary beside the target, then one rename or link.
 
+Readers never see half a file, and a failure leaves the old file (or none) and no temporary.
 Without ``overwrite`` the final step is ``os.link``, which fails if the target appeared in the
 meantime, so an existing file is never replaced, even by a race.
 """
@@ -10,37 +11,55 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from ci_helm.errors import CiHelmError, UsageError
 
-__all__ = ["write_text_atomic", "write_tree_atomic"]
+__all__ = ["atomic_write_bytes", "atomic_write_text", "write_text_atomic", "write_tree_atomic"]
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` (mode 0644, parents created); OSError on failure."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _publish(path, data, os.replace)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """:func:`atomic_write_bytes` of ``text`` in UTF-8."""
+    atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def write_text_atomic(path: Path, text: str, *, overwrite: bool = False) -> None:
+    """A file the user named on the command line: refuses a directory, and an existing file
+    unless ``overwrite``; failures are one-line errors naming the file."""
     if path.is_dir():
         raise UsageError("is a directory; give a file name", path=path)
     if path.exists() and not overwrite:
         raise UsageError("already exists; pass --force to overwrite it", path=path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     except OSError as exc:
         raise CiHelmError(f"cannot write: {exc.strerror or exc}", path=path) from None
-    tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            os.link(tmp, path)
+        _publish(path, text.encode("utf-8"), os.replace if overwrite else os.link)
     except FileExistsError:
         raise UsageError("already exists; pass --force to overwrite it", path=path) from None
     except OSError as exc:
         raise CiHelmError(f"cannot write: {exc.strerror or exc}", path=path) from None
+
+
+def _publish(path: Path, data: bytes, final: Callable[[Path, Path], None]) -> None:
+    """Write ``data`` to a temporary beside ``path``, flush it to disk, then ``final(tmp, path)``."""
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; these files are meant to be read by others
+        final(tmp, path)
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()

@@ -11,10 +11,10 @@ import contextlib
 import fcntl
 import hashlib
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from ci_helm.adapters.atomicfile import atomic_write_bytes
 from ci_helm.errors import PublishError
 from ci_helm.publish.protocols import Blob, PreconditionFailed
 
@@ -50,7 +50,7 @@ class LocalDirStore:
                     raise PreconditionFailed(key)
                 if if_match is not None and (current is None or current.token != if_match):
                     raise PreconditionFailed(key)
-            self._write_atomic(self._path(key), data)
+            atomic_write_bytes(self._path(key), data)
 
     def delete(self, key: str) -> None:
         with self._locked():
@@ -73,16 +73,3 @@ class LocalDirStore:
             yield
         finally:
             os.close(fd)  # closing releases the lock
-
-    def _write_atomic(self, path: Path, data: bytes) -> None:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".part")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise

@@ -21,8 +21,9 @@ from ci_helm.changes.charts import (
     read_chart_info,
     relative_to,
 )
-from ci_helm.changes.ignore import GlobSet, HelmIgnore
+from ci_helm.changes.ignore import GlobSet
 from ci_helm.changes.repo import FileChange, GitRepo
+from ci_helm.chart.helmignore import IgnoreRules, parse_rules
 from ci_helm.model.semver import SemverError, Version
 
 __all__ = ["ChangeSet", "ChangedChart", "base_versions", "detect", "versions_at"]
@@ -74,7 +75,7 @@ class _Detection:
         self.rev = None if options.include_uncommitted else "HEAD"
         self.now = find_charts(repo.list_files(self.rev))
         self.before = find_charts(repo.list_files(base.commit))
-        self._helmignores: dict[str, HelmIgnore] = {}
+        self._helmignores: dict[str, IgnoreRules] = {}
         self._cache: dict[tuple[str | None, str], bytes | None] = {}
 
     def run(self) -> ChangeSet:
@@ -133,8 +134,9 @@ class _Detection:
             name = chart_file(chart, ".helmignore")
             data = self.repo.read(self.rev, name)
             data = self.repo.read(self.base.commit, name) if data is None else data
-            self._helmignores[chart] = HelmIgnore.parse(data.decode("utf-8", "replace") if data else "")
-        return self._helmignores[chart].ignores(relative_to(path, chart))
+            text = data.decode("utf-8", "replace") if data else ""
+            self._helmignores[chart] = parse_rules(text, source=name, skip_bad=True)
+        return self._helmignores[chart].ignores_file(relative_to(path, chart))
 
     def _changed_chart(
         self, path: str, info: ChartInfo | None, files: list[str], via: tuple[str, str] | None

@@ -11,20 +11,15 @@ differs from .gitignore, and the one we must reproduce to load the same files as
 
 from __future__ import annotations
 
-import functools
-import re
 from dataclasses import dataclass
 
+from ci_helm.chart.gomatch import BadPattern, glob_matches, go_match
 from ci_helm.errors import ChartError
 
-__all__ = ["BadPattern", "IgnoreRules", "go_match", "parse_rules"]
+__all__ = ["IgnoreRules", "parse_rules"]
 
 HELMIGNORE = ".helmignore"
 DEFAULT_RULES = ("templates/.?*",)
-
-
-class BadPattern(ValueError):
-    """Go's filepath.ErrBadPattern."""
 
 
 @dataclass(frozen=True)
@@ -38,26 +33,7 @@ class _Rule:
 
     def matches(self, path: str) -> bool:
         name = path if (self.anchored or self.structural) else path.rsplit("/", 1)[-1]
-        fast = _simple_regex(self.pattern)
-        if fast is not None:
-            return fast.fullmatch(name) is not None
-        try:
-            return go_match(self.pattern, name)
-        except BadPattern:
-            return False
-
-
-@functools.lru_cache(maxsize=1024)
-def _simple_regex(pattern: str) -> re.Pattern[str] | None:
-    """A regex for patterns of literals, ``*`` and ``?`` only (the common case), else None.
-
-    Such patterns are fixed-length chunks between stars, for which Go's leftmost matching
-    and a regex agree; classes and escapes go through the exact port of ``filepath.Match``.
-    """
-    if "[" in pattern or "\\" in pattern:
-        return None
-    parts = ("[^/]*" if ch == "*" else "[^/]" if ch == "?" else re.escape(ch) for ch in pattern)
-    return re.compile("".join(parts), re.DOTALL)
+        return glob_matches(self.pattern, name)
 
 
 @dataclass(frozen=True)
@@ -81,14 +57,28 @@ class IgnoreRules:
                 return True
         return False
 
+    def ignores_file(self, path: str) -> bool:
+        """Whether a file is left out: it, or a directory above it, is ignored (Helm skips ignored dirs)."""
+        parts = path.split("/")
+        above = ("/".join(parts[: i + 1]) for i in range(len(parts) - 1))
+        return any(self.ignored(p, is_dir=True) for p in above) or self.ignored(path, is_dir=False)
 
-def parse_rules(text: str, *, source: str = HELMIGNORE, defaults: bool = True) -> IgnoreRules:
-    """Parse a .helmignore file; a bad pattern is a ChartError naming the line."""
+
+def parse_rules(
+    text: str, *, source: str = HELMIGNORE, defaults: bool = True, skip_bad: bool = False
+) -> IgnoreRules:
+    """Parse a .helmignore file; a bad pattern is a ChartError naming the line.
+
+    ``skip_bad`` drops bad lines instead, for callers that only need a safe answer (a
+    change to a chart whose ``.helmignore`` Helm would refuse still counts as a change).
+    """
     rules: list[_Rule] = []
     for number, line in enumerate(text.removeprefix("\ufeff").splitlines(), start=1):
         try:
             rule = _parse_rule(line)
         except BadPattern as exc:
+            if skip_bad:
+                continue
             raise ChartError(
                 f"bad .helmignore pattern {line.strip()!r}: {exc}", path=source, line=number
             ) from None
@@ -113,114 +103,3 @@ def _parse_rule(line: str) -> _Rule | None:
     anchored = rule.startswith("/")
     rule = rule[1:] if anchored else rule
     return _Rule(raw, rule, negate, must_dir, anchored, "/" in rule)
-
-
-def go_match(pattern: str, name: str) -> bool:
-    """Go's ``path/filepath.Match`` on Unix (``*`` and ``?`` never match ``/``)."""
-    while pattern:
-        star, chunk, pattern = _scan_chunk(pattern)
-        if star and not chunk:
-            return "/" not in name
-        rest, ok = _match_chunk(chunk, name)
-        if ok and (not rest or pattern):
-            name = rest
-            continue
-        skipped = _match_after_star(chunk, name, pattern) if star else None
-        if skipped is not None:
-            name = skipped
-            continue
-        while pattern:  # a failed match still validates the rest of the pattern
-            _, chunk, pattern = _scan_chunk(pattern)
-            _match_chunk(chunk, "")
-        return False
-    return not name
-
-
-def _match_after_star(chunk: str, name: str, pattern: str) -> str | None:
-    i = 0
-    while i < len(name) and name[i] != "/":
-        rest, ok = _match_chunk(chunk, name[i + 1 :])
-        if ok and not (not pattern and rest):
-            return rest
-        i += 1
-    return None
-
-
-def _scan_chunk(pattern: str) -> tuple[bool, str, str]:
-    star = False
-    while pattern.startswith("*"):
-        pattern, star = pattern[1:], True
-    in_range, i = False, 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            if i + 1 < len(pattern):
-                i += 1
-        elif ch == "[":
-            in_range = True
-        elif ch == "]":
-            in_range = False
-        elif ch == "*" and not in_range:
-            break
-        i += 1
-    return star, pattern[:i], pattern[i:]
-
-
-def _match_chunk(chunk: str, s: str) -> tuple[str, bool]:
-    failed = False
-    while chunk:
-        if not failed and not s:
-            failed = True
-        head = chunk[0]
-        if head == "[":
-            r = ""
-            if not failed:
-                r, s = s[0], s[1:]
-            chunk, matched = _match_class(chunk[1:], r)
-            failed = failed or not matched
-        elif head == "?":
-            if not failed:
-                failed = s[0] == "/"
-                s = s[1:]
-            chunk = chunk[1:]
-        else:
-            if head == "\\":
-                chunk = chunk[1:]
-                if not chunk:
-                    raise BadPattern("syntax error in pattern")
-            if not failed:
-                failed = chunk[0] != s[0]
-                s = s[1:]
-            chunk = chunk[1:]
-    return ("", False) if failed else (s, True)
-
-
-def _match_class(chunk: str, r: str) -> tuple[str, bool]:
-    negated = chunk.startswith("^")
-    chunk = chunk[1:] if negated else chunk
-    matched, count = False, 0
-    while True:
-        if chunk.startswith("]") and count > 0:
-            chunk = chunk[1:]
-            break
-        lo, chunk = _get_escaped(chunk)
-        hi = lo
-        if chunk[0] == "-":
-            hi, chunk = _get_escaped(chunk[1:])
-        if r and lo <= r <= hi:
-            matched = True
-        count += 1
-    return chunk, matched != negated
-
-
-def _get_escaped(chunk: str) -> tuple[str, str]:
-    if not chunk or chunk[0] in "-]":
-        raise BadPattern("syntax error in pattern")
-    if chunk[0] == "\\":
-        chunk = chunk[1:]
-        if not chunk:
-            raise BadPattern("syntax error in pattern")
-    rune, rest = chunk[0], chunk[1:]
-    if not rest:
-        raise BadPattern("syntax error in pattern")
-    return rune, rest

@@ -21,19 +21,13 @@ from ci_helm.chart.strvals_base import (
     MAX_NESTED_NAME_LEVEL,
     Err,
     NotList,
-    Panic,
-    Scanner,
+    PathParser,
     StrvalsError,
     ValueReader,
-    atoi,
-    existing_list,
-    existing_map,
     go_isspace,
-    go_type,
     quote,
     set_index,
     set_key,
-    wrap,
 )
 
 __all__ = ["MAX_INDEX", "MAX_NESTED_NAME_LEVEL", "StrvalsError", "parse_into", "typed_value"]
@@ -73,7 +67,7 @@ def _go_parse_int64(text: str) -> int | None:
     return value if -(1 << 63) <= value < (1 << 63) else None
 
 
-class _Parser:
+class _Parser(PathParser):
     """A port of Helm's ``parser`` type; methods return Go-style errors rather than raise.
 
     The branches follow Go's switch statements one for one (hence many returns), so a
@@ -81,59 +75,22 @@ class _Parser:
     """
 
     def __init__(self, text: str, data: dict[str, Any], reader: ValueReader | None, *, json: bool) -> None:
-        self.sc = Scanner(text)
-        self.data = data
+        super().__init__(text, data)
         self.reader = reader
         self.json = json
 
-    def parse(self) -> None:
-        while True:
-            err = self.key(self.data, 0)
-            if err is None:
-                continue
-            if err is EOF:
-                return
-            raise err
-
-    def key(self, data: dict[str, Any], level: int) -> Err:
-        try:
-            return self._key(data, level)
-        except Panic as exc:
-            return StrvalsError(f"unable to parse key: {exc}")
-
-    def _key(self, data: dict[str, Any], level: int) -> Err:  # noqa: PLR0911 (mirrors Helm)
+    def _key(self, data: dict[str, Any], level: int) -> Err:
         k, last = self.sc.until("=[,.")
         if last is None:
             return EOF if not k else StrvalsError(f"key {quote(k)} has no value")
         if last == "[":
-            return self._key_list(data, k, level)
+            return self.key_list(data, k, level)
         if last == "=":
             return self._key_value(data, k)
         if last == ",":
             set_key(data, k, "")
             return StrvalsError(f"key {quote(k)} has no value (cannot end with ,)")
-        level += 1
-        if level > MAX_NESTED_NAME_LEVEL:
-            return StrvalsError(
-                "value name nested level is greater than maximum supported nested level of "
-                f"{MAX_NESTED_NAME_LEVEL}"
-            )
-        inner = existing_map(data, k)
-        err = self.key(inner, level)
-        if err is None and not inner:
-            return StrvalsError(f"key map {quote(k)} has no value")
-        if inner:
-            set_key(data, k, inner)
-        return err
-
-    def _key_list(self, data: dict[str, Any], k: str, level: int) -> Err:
-        index, err = self.key_index()
-        if err is not None:
-            return wrap("error parsing index", err)
-        lst = existing_list(data, k)
-        lst, err = self.list_item(lst, index, level)
-        set_key(data, k, lst)
-        return err
+        return self.key_map(data, k, level)
 
     def _key_value(self, data: dict[str, Any], k: str) -> Err:
         if self.json:
@@ -156,39 +113,7 @@ class _Parser:
         set_key(data, k, value)
         return err
 
-    def key_index(self) -> tuple[int, Err]:
-        text, last = self.sc.until("]")
-        if last is None:
-            return 0, EOF
-        index = atoi(text)
-        if index is None:
-            return 0, StrvalsError(f'strconv.Atoi: parsing "{text}": invalid syntax')
-        return index, None
-
-    def list_item(self, lst: list[Any], i: int, level: int) -> tuple[list[Any], Err]:  # noqa: PLR0911 (mirrors Helm)
-        if i < 0:
-            return lst, StrvalsError(f"negative {i} index not allowed")
-        k, last = self.sc.until("[.=")
-        if k:
-            return lst, StrvalsError(f"unexpected data at end of array index: {quote(k)}")
-        if last is None:
-            return lst, EOF
-        if last == "=":
-            return self._item_value(lst, i)
-        if last == "[":
-            return self._item_list(lst, i, level)
-        inner: dict[str, Any] = {}
-        if len(lst) > i:
-            existing = lst[i]
-            if not isinstance(existing, dict):
-                existing = lst[i] = {}
-            inner = existing
-        err = self.key(inner, level)
-        if err is not None:
-            return lst, err
-        return set_index(lst, i, inner)
-
-    def _item_value(self, lst: list[Any], i: int) -> tuple[list[Any], Err]:  # noqa: PLR0911 (mirrors Helm)
+    def item_value(self, lst: list[Any], i: int) -> tuple[list[Any], Err]:  # noqa: PLR0911 (mirrors Helm)
         if self.json:
             value, err = self.json_value()
             if err is EOF:
@@ -209,22 +134,6 @@ class _Parser:
         if err is not None:
             return lst, err
         return set_index(lst, i, value)
-
-    def _item_list(self, lst: list[Any], i: int, level: int) -> tuple[list[Any], Err]:
-        nxt, err = self.key_index()
-        if err is not None:
-            return lst, wrap("error parsing index", err)
-        current: list[Any] = []
-        if len(lst) > i and lst[i] is not None:
-            if not isinstance(lst[i], list):
-                raise Panic(
-                    f"interface conversion: interface {{}} is {go_type(lst[i])}, not []interface {{}}"
-                )
-            current = lst[i]
-        inner, err = self.list_item(current, nxt, level)
-        if err is not None:
-            return lst, err
-        return set_index(lst, i, inner)
 
     def json_value(self) -> tuple[Any, Err]:
         """An empty value is null (signalled as EOF); otherwise one JSON document is consumed."""

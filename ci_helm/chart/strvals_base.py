@@ -1,4 +1,4 @@
-"""The scanner, error values and list/map helpers shared by the ``--set`` parsers.
+"""The scanner, error values, list/map helpers and key-path walking shared by the ``--set`` parsers.
 
 Go-style control flow: functions return ``None``, :data:`EOF` (a clean end of input, which
 Helm treats as success even when wrapped) or a :class:`StrvalsError`; :class:`Panic` stands
@@ -20,6 +20,7 @@ __all__ = [
     "Err",
     "NotList",
     "Panic",
+    "PathParser",
     "Scanner",
     "StrvalsError",
     "ValueReader",
@@ -160,3 +161,113 @@ def go_isspace(ch: str) -> bool:
 
 def quote(text: str) -> str:
     return gojson.go_quote(text)
+
+
+class PathParser:
+    """What Helm's two parsers (``parser.go``, ``literal_parser.go``) do alike, branch for branch:
+    the expression loop, ``key.sub`` maps, ``key[i]`` lists, and maps or lists inside lists.
+
+    A subclass reads one key (:meth:`_key`, whose stop runes differ) and what follows an
+    ``=`` inside a list (:meth:`item_value`); ``escapes`` says whether ``\\`` escapes.
+    """
+
+    escapes = True
+
+    def __init__(self, text: str, data: dict[str, Any]) -> None:
+        self.sc = Scanner(text)
+        self.data = data
+
+    def parse(self) -> None:
+        while True:
+            err = self.key(self.data, 0)
+            if err is None:
+                continue
+            if err is EOF:
+                return
+            raise err
+
+    def key(self, data: dict[str, Any], level: int) -> Err:
+        try:
+            return self._key(data, level)
+        except Panic as exc:
+            return StrvalsError(f"unable to parse key: {exc}")
+
+    def _key(self, data: dict[str, Any], level: int) -> Err:
+        raise NotImplementedError
+
+    def item_value(self, lst: list[Any], i: int) -> tuple[list[Any], Err]:
+        raise NotImplementedError
+
+    def key_map(self, data: dict[str, Any], k: str, level: int) -> Err:
+        """``k.``: the rest of the key goes into the map at ``k``."""
+        level += 1
+        if level > MAX_NESTED_NAME_LEVEL:
+            return StrvalsError(
+                "value name nested level is greater than maximum supported nested level of "
+                f"{MAX_NESTED_NAME_LEVEL}"
+            )
+        inner = existing_map(data, k)
+        err = self.key(inner, level)
+        if err is None and not inner:
+            return StrvalsError(f"key map {quote(k)} has no value")
+        if inner:
+            set_key(data, k, inner)
+        return err
+
+    def key_list(self, data: dict[str, Any], k: str, level: int) -> Err:
+        """``k[``: an index, then the list item it names."""
+        index, err = self.key_index()
+        if err is not None:
+            return wrap("error parsing index", err)
+        lst = existing_list(data, k)
+        lst, err = self.list_item(lst, index, level)
+        set_key(data, k, lst)
+        return err
+
+    def key_index(self) -> tuple[int, Err]:
+        text, last = self.sc.until("]", escapes=self.escapes)
+        if last is None:
+            return 0, EOF
+        index = atoi(text)
+        if index is None:
+            return 0, StrvalsError(f'strconv.Atoi: parsing "{text}": invalid syntax')
+        return index, None
+
+    def list_item(self, lst: list[Any], i: int, level: int) -> tuple[list[Any], Err]:  # noqa: PLR0911 (mirrors Helm)
+        if i < 0:
+            return lst, StrvalsError(f"negative {i} index not allowed")
+        k, last = self.sc.until("[.=", escapes=self.escapes)
+        if k:
+            return lst, StrvalsError(f"unexpected data at end of array index: {quote(k)}")
+        if last is None:
+            return lst, EOF
+        if last == "=":
+            return self.item_value(lst, i)
+        if last == "[":
+            return self._item_list(lst, i, level)
+        inner: dict[str, Any] = {}
+        if len(lst) > i:
+            existing = lst[i]
+            if not isinstance(existing, dict):
+                existing = lst[i] = {}
+            inner = existing
+        err = self.key(inner, level)
+        if err is not None:
+            return lst, err
+        return set_index(lst, i, inner)
+
+    def _item_list(self, lst: list[Any], i: int, level: int) -> tuple[list[Any], Err]:
+        nxt, err = self.key_index()
+        if err is not None:
+            return lst, wrap("error parsing index", err)
+        current: list[Any] = []
+        if len(lst) > i and lst[i] is not None:
+            if not isinstance(lst[i], list):
+                raise Panic(
+                    f"interface conversion: interface {{}} is {go_type(lst[i])}, not []interface {{}}"
+                )
+            current = lst[i]
+        inner, err = self.list_item(current, nxt, level)
+        if err is not None:
+            return lst, err
+        return set_index(lst, i, inner)

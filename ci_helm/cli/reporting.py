@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import importlib
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 import ci_helm
+from ci_helm.adapters.atomicfile import atomic_write_text
 from ci_helm.cli.context import Context
 from ci_helm.errors import UsageError
 from ci_helm.model.results import RunReport
@@ -130,19 +130,8 @@ def _feed_github(report: RunReport, ctx: Context) -> None:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write a whole file or nothing: a temporary file beside it, then an atomic rename."""
+    """Write a whole report file or nothing; a failure is a usage error naming the file."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        atomic_write_text(path, text)
     except OSError as exc:
         raise UsageError(f"cannot write report: {exc.strerror or exc}", path=path) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a report is meant to be read by the CI server
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise UsageError(f"cannot write report: {exc.strerror or exc}", path=path) from None
-        raise

@@ -1,15 +1,28 @@
-"""Signing settings shared by ``package --sign`` and ``sign`` (declared once, here)."""
+"""Signing settings shared by ``package --sign`` and ``sign`` (declared once, here), and what
+``sign`` and ``verify`` share: the PACKAGE arguments and one report row per package."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import argparse
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from ci_helm.cli.context import Context
-from ci_helm.errors import UsageError
-from ci_helm.settings import Setting, declare
+from ci_helm.errors import CiHelmError, ExitCode, UsageError
+from ci_helm.settings import Setting, add_flags, declare
 
-__all__ = ["SIGN_SETTINGS", "VERIFY_SETTINGS", "expand_packages"]
+__all__ = [
+    "SIGN_SETTINGS",
+    "VERIFY_SETTINGS",
+    "PackageAction",
+    "add_package_parser",
+    "expand_packages",
+    "report_each_package",
+]
+
+# One package's report fields and the line shown for it; raises CiHelmError when it fails.
+PackageAction = Callable[[str], tuple[dict[str, Any], str]]
 
 SIGN_SETTINGS = declare(
     Setting("sign-key", "ASCII-armored private key (a CI secret)", secret=True),
@@ -42,3 +55,49 @@ def expand_packages(ctx: Context, given: Sequence[str]) -> list[str]:
         else:
             out.append(item)
     return out
+
+
+def add_package_parser(
+    subparsers: Any,
+    parent: argparse.ArgumentParser,
+    name: str,
+    *,
+    summary: str,
+    description: str,
+    settings: tuple[Setting, ...],
+    handler: Callable[[argparse.Namespace, Context], int],
+) -> None:
+    """A subcommand taking ``PACKAGE...`` (archives, or directories holding them) and ``settings``."""
+    parser = subparsers.add_parser(name, help=summary, description=description, parents=[parent])
+    parser.add_argument(
+        "packages", nargs="+", metavar="PACKAGE", help=".tgz chart archives, or directories holding them"
+    )
+    add_flags(parser, settings)
+    parser.set_defaults(handler=handler, settings=settings)
+
+
+def report_each_package(
+    ctx: Context, packages: Iterable[str], action: PackageAction, *, done: str, usage_stops: bool = False
+) -> int:
+    """Run ``action`` on every package; each gives a row ``{"package", done: bool, ...}``.
+
+    A failure is reported and the run goes on (exit 1 at the end); with ``usage_stops`` a
+    usage error (exit 2) stops it instead.
+    """
+    rows: list[dict[str, Any]] = []
+    for package in packages:
+        try:
+            fields, line = action(package)
+        except CiHelmError as exc:
+            if usage_stops and exc.exit_code == ExitCode.USAGE:
+                raise
+            rows.append({"package": package, done: False, "error": str(exc)})
+            if ctx.format != "json":
+                ctx.out.error(str(exc))
+            continue
+        rows.append({"package": package, done: True, **fields})
+        if ctx.format != "json":
+            ctx.out.write(line)
+    if ctx.format == "json":
+        ctx.out.json(rows)
+    return ExitCode.CHECKS_FAILED if any(not r[done] for r in rows) else ExitCode.OK

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ci_helm.adapters.atomicfile import atomic_write_bytes
 from ci_helm.dependency.lockfile import LockedDependency, lock_digest, lock_digest_helm2, render_lock
 from ci_helm.dependency.resolve import Fetcher, OciClient, Resolved, Sources, resolve_dependency
 from ci_helm.errors import ChartError
-from ci_helm.package.archive import atomic_write
+from ci_helm.model.semver import parse_constraint, parse_version
 from ci_helm.package.chartfiles import load_chart_archive, load_chart_dir
 from ci_helm.package.chartyaml import load_plain_yaml, normalise_metadata
-from ci_helm.package.semver import parse_constraint, parse_version
 
 __all__ = [
     "DependencyReport",
@@ -100,7 +100,7 @@ def _install(
             stale.unlink()
             report.removed.append(stale)
     for file_name, data in wanted.items():
-        atomic_write(charts / file_name, data)
+        atomic_write_bytes(charts / file_name, data)
         report.written.append(charts / file_name)
     if lock_path is not None and deps:
         report.lock_written = _write_lock(lock_path, deps, report.resolved, generated)
@@ -122,7 +122,7 @@ def _write_lock(
         old = load_plain_yaml(lock_path.read_bytes(), path=str(lock_path))
         if isinstance(old, dict) and old.get("digest") == digest:
             return False
-    atomic_write(lock_path, render_lock(deps, locked, generated))
+    atomic_write_bytes(lock_path, render_lock(deps, locked, generated))
     return True
 
 

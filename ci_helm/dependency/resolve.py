@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urljoin
 
+from ci_helm.adapters.atomicfile import atomic_write_bytes
 from ci_helm.dependency.lockfile import LockedDependency
 from ci_helm.errors import ChartError
-from ci_helm.package.archive import atomic_write, build_archive
+from ci_helm.model.semver import Version, parse_constraint, parse_version
+from ci_helm.package.archive import build_archive
 from ci_helm.package.chartfiles import chart_members, load_chart_dir
 from ci_helm.package.packager import FALLBACK_MTIME
-from ci_helm.package.semver import Version, parse_constraint, parse_version
 from ci_helm.repoindex.model import load_index
 
 __all__ = ["Fetcher", "OciClient", "Resolved", "Sources", "resolve_dependency"]
@@ -143,5 +144,5 @@ def _cached(sources: Sources, digest: str, download: Callable[[], bytes]) -> byt
             return data
     data = download()
     if hashlib.sha256(data).hexdigest() == digest:
-        atomic_write(path, data)
+        atomic_write_bytes(path, data)
     return data

@@ -27,8 +27,10 @@ from ci_helm.errors import UsageError
 
 __all__ = [
     "DEFAULT_RELEASE_NAME",
+    "LINT_DEFAULTS",
     "Engine",
     "EngineMessage",
+    "LintOptions",
     "ReleaseOptions",
     "RenderResult",
     "Severity",
@@ -63,6 +65,18 @@ class ReleaseOptions:
     is_upgrade: bool = False
     kube_version: str | None = None  # e.g. "1.31.0" or "v1.31.0"; None = Helm's default
     api_versions: tuple[str, ...] = ()  # added to Helm's default Capabilities.APIVersions
+
+
+@dataclass(frozen=True)
+class LintOptions:
+    """How Helm's own linter runs (``helm lint`` flags)."""
+
+    strict: bool = False
+    namespace: str = "default"
+    kube_version: str | None = None  # e.g. "1.31.0"; None = Helm's default
+
+
+LINT_DEFAULTS = LintOptions()
 
 
 @dataclass(frozen=True)
@@ -120,13 +134,7 @@ class Engine(Protocol):
         ...
 
     def lint(
-        self,
-        chart_dir: Path,
-        values: Mapping[str, Any],
-        *,
-        strict: bool = False,
-        namespace: str = "default",
-        kube_version: str | None = None,
+        self, chart_dir: Path, values: Mapping[str, Any], options: LintOptions = LINT_DEFAULTS
     ) -> list[EngineMessage]:
         """Helm's own lint rules on one chart with one set of values (findings are data)."""
         ...

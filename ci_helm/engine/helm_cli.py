@@ -18,7 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from ci_helm.adapters import proc
-from ci_helm.engine.base import EngineMessage, ReleaseOptions, RenderResult, Severity
+from ci_helm.engine.base import (
+    LINT_DEFAULTS,
+    EngineMessage,
+    LintOptions,
+    ReleaseOptions,
+    RenderResult,
+    Severity,
+)
 from ci_helm.engine.errors import one_line, one_line_render_error
 from ci_helm.engine.helm_home import HelmHome
 from ci_helm.errors import CiHelmError, CommandError, CommandTimeout, RenderTimeout, ValuesError
@@ -57,19 +64,13 @@ class HelmCliEngine:
         return RenderResult(manifests=parse_template_output(out))
 
     def lint(
-        self,
-        chart_dir: Path,
-        values: Mapping[str, Any],
-        *,
-        strict: bool = False,
-        namespace: str = "default",
-        kube_version: str | None = None,
+        self, chart_dir: Path, values: Mapping[str, Any], options: LintOptions = LINT_DEFAULTS
     ) -> list[EngineMessage]:
         with tempfile.TemporaryDirectory(prefix="ci-helm-") as tmp:
             args = ["lint", os.fspath(chart_dir), "-f", _write_values(Path(tmp), values)]
-            args += ["--namespace", namespace] + (["--strict"] if strict else [])
-            if kube_version:
-                args += ["--kube-version", kube_version]
+            args += ["--namespace", options.namespace] + (["--strict"] if options.strict else [])
+            if options.kube_version:
+                args += ["--kube-version", options.kube_version]
             done = proc.run([self._binary, *args], env=self._env(), timeout=self._timeout, check=False)
         return parse_lint_output(done.stdout)
 

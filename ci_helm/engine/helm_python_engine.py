@@ -20,7 +20,14 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from ci_helm.engine.base import EngineMessage, ReleaseOptions, RenderResult, Severity
+from ci_helm.engine.base import (
+    LINT_DEFAULTS,
+    EngineMessage,
+    LintOptions,
+    ReleaseOptions,
+    RenderResult,
+    Severity,
+)
 from ci_helm.engine.capture import GoOutputCapture
 from ci_helm.engine.errors import translate_helm_error
 from ci_helm.engine.helm_home import HelmHome
@@ -78,13 +85,7 @@ class HelmPythonEngine:
         return RenderResult(manifests=manifests, warnings=tuple(warnings))
 
     def lint(
-        self,
-        chart_dir: Path,
-        values: Mapping[str, Any],
-        *,
-        strict: bool = False,
-        namespace: str = "default",
-        kube_version: str | None = None,
+        self, chart_dir: Path, values: Mapping[str, Any], options: LintOptions = LINT_DEFAULTS
     ) -> list[EngineMessage]:
         helm, capture = load_helm_python(self._home)
         with capture.collect() as warnings:
@@ -92,9 +93,9 @@ class HelmPythonEngine:
                 report = helm.lint(
                     os.fspath(chart_dir),
                     dict(values),
-                    strict=strict,
-                    namespace=namespace,
-                    kube_version=kube_version,
+                    strict=options.strict,
+                    namespace=options.namespace,
+                    kube_version=options.kube_version,
                 )
             except helm.HelmError as exc:
                 raise translate_helm_error(exc, chart_dir) from None

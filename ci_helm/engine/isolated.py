@@ -21,7 +21,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
-from ci_helm.engine.base import EngineMessage, ReleaseOptions, RenderResult
+from ci_helm.engine.base import LINT_DEFAULTS, EngineMessage, LintOptions, ReleaseOptions, RenderResult
 from ci_helm.engine.helm_home import HelmHome
 from ci_helm.engine.worker import decode_error, serve
 from ci_helm.errors import CiHelmError, RenderError, RenderTimeout
@@ -105,15 +105,9 @@ class IsolatedEngine:
         return result
 
     def lint(
-        self,
-        chart_dir: Path,
-        values: Mapping[str, Any],
-        *,
-        strict: bool = False,
-        namespace: str = "default",
-        kube_version: str | None = None,
+        self, chart_dir: Path, values: Mapping[str, Any], options: LintOptions = LINT_DEFAULTS
     ) -> list[EngineMessage]:
-        request = ("lint", str(chart_dir), dict(values), strict, namespace, kube_version)
+        request = ("lint", str(chart_dir), dict(values), options)
         messages: list[EngineMessage] = self._call(request, chart_dir)
         return messages
 
@@ -177,17 +171,9 @@ class _Borrowed:
         return self._pool.render(chart_dir, values, release)
 
     def lint(
-        self,
-        chart_dir: Path,
-        values: Mapping[str, Any],
-        *,
-        strict: bool = False,
-        namespace: str = "default",
-        kube_version: str | None = None,
+        self, chart_dir: Path, values: Mapping[str, Any], options: LintOptions = LINT_DEFAULTS
     ) -> list[EngineMessage]:
-        return self._pool.lint(
-            chart_dir, values, strict=strict, namespace=namespace, kube_version=kube_version
-        )
+        return self._pool.lint(chart_dir, values, options)
 
     def close(self) -> None:
         """The pool stays warm for the next command in this process; it is closed at exit."""

@@ -77,6 +77,6 @@ def _dispatch(engine: Any, request: tuple[Any, ...]) -> Any:
         chart, values, release = args
         return engine.render(Path(chart), values, release)
     if op == "lint":
-        chart, values, strict, namespace, kube_version = args
-        return engine.lint(Path(chart), values, strict=strict, namespace=namespace, kube_version=kube_version)
+        chart, values, options = args
+        return engine.lint(Path(chart), values, options)
     raise InternalError(f"unknown worker request {op!r}")

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ci_helm.engine.base import Engine, ReleaseOptions, Severity
+from ci_helm.engine.base import Engine, LintOptions, ReleaseOptions, Severity
 from ci_helm.errors import CiHelmError, RenderTimeout
 
-__all__ = ["JinjaRender", "RenderJob", "RenderOutcome", "ScenarioRunner", "coalesce"]
+__all__ = ["JinjaRender", "RenderJob", "RenderOutcome", "ScenarioRunner"]
 
 _SEVERITY = {Severity.INFO: 1, Severity.WARNING: 2, Severity.ERROR: 3}
 JinjaRender = Callable[[Path, Mapping[str, Any], ReleaseOptions], dict[str, str]]
@@ -88,9 +88,8 @@ class ScenarioRunner:
                 outcome.manifests = self._jinja(chart, job.values, release)
                 return outcome
             if job.helm_lint:
-                messages = self._engine.lint(
-                    chart, job.values, namespace=job.namespace, kube_version=job.kube_version
-                )
+                options = LintOptions(namespace=job.namespace, kube_version=job.kube_version)
+                messages = self._engine.lint(chart, job.values, options)
                 outcome.lint_messages = [
                     (_SEVERITY.get(m.severity, 1), m.path, " ".join(m.message.split()))
                     for m in messages
@@ -103,20 +102,3 @@ class ScenarioRunner:
             outcome.error = exc.message if exc.path else str(exc)
             outcome.error_path, outcome.error_line = exc.path, exc.line
         return outcome
-
-
-def coalesce(defaults: Mapping[str, Any], user: Mapping[str, Any]) -> dict[str, Any]:
-    """Helm's coalescing of user values over chart defaults: maps merge, ``null`` deletes a key."""
-    out: dict[str, Any] = dict(defaults)
-    for key, value in user.items():
-        if value is None:
-            out.pop(key, None)
-        elif isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
-            out[key] = coalesce(out[key], value)
-        else:
-            out[key] = value
-    return _drop_nulls(out)
-
-
-def _drop_nulls(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: _drop_nulls(v) if isinstance(v, dict) else v for k, v in values.items() if v is not None}

@@ -13,7 +13,15 @@ import re
 from dataclasses import dataclass
 from functools import total_ordering
 
-__all__ = ["Constraint", "SemverError", "Version", "parse_constraint", "parse_version"]
+__all__ = [
+    "Constraint",
+    "SemverError",
+    "Version",
+    "is_semver",
+    "parse_constraint",
+    "parse_version",
+    "strict_version",
+]
 
 _NUM = r"0|[1-9]\d*"
 _IDENT = r"[0-9A-Za-z-]+"
@@ -86,6 +94,19 @@ def _check_prerelease(text: str, pre: str) -> None:
 
 def parse_version(text: str, *, strict: bool = False) -> Version:
     return Version.parse(text, strict=strict)
+
+
+def strict_version(text: str) -> Version | None:
+    """``text`` as a strict SemVer 2.0.0 version, a leading ``v`` allowed as Helm allows; else None."""
+    try:
+        return Version.parse(text.removeprefix("v"), strict=True)
+    except SemverError:
+        return None
+
+
+def is_semver(text: str) -> bool:
+    """Strict SemVer 2.0 (a leading ``v`` allowed): what ``package --version`` accepts."""
+    return strict_version(text) is not None
 
 
 # --- constraints -------------------------------------------------------------------------

@@ -10,18 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import struct
 import tarfile
-import tempfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from ci_helm.errors import ArchiveError
 
-__all__ = ["Member", "atomic_write", "build_archive", "read_archive", "sha256_digest"]
+__all__ = ["Member", "build_archive", "read_archive", "sha256_digest"]
 
 # Helm writes this gzip extra field and comment on every package (pkg/chart/v2/util/save.go).
 _HELM_EXTRA = b"+aHR0cHM6Ly95b3V0dS5iZS96OVV6MWljandyTQo="
@@ -64,22 +61,6 @@ def _gzip(data: bytes) -> bytes:
 
 def sha256_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write via a temp file in the same directory and rename: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def read_archive(data: bytes, *, path: str) -> list[Member]:

@@ -15,9 +15,16 @@ from typing import Any
 import yaml
 
 from ci_helm.errors import ChartError
-from ci_helm.package.semver import parse_version
+from ci_helm.model.semver import parse_version
 
-__all__ = ["dump_chart_yaml", "dump_lock_yaml", "load_plain_yaml", "normalise_metadata", "validate_metadata"]
+__all__ = [
+    "dump_chart_yaml",
+    "dump_lock_yaml",
+    "go_float_text",
+    "load_plain_yaml",
+    "normalise_metadata",
+    "validate_metadata",
+]
 
 _BaseLoader: type[yaml.BaseLoader] = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 _NULLS = {"", "~", "null", "Null", "NULL"}
@@ -87,7 +94,7 @@ def _plain(node: yaml.Node, path: str, budget: list[int], depth: int) -> Any:
         if plain and node.value in _NULLS:
             return None
         if plain and _FLOAT.match(node.value):
-            return _go_float_text(node.value)
+            return go_float_text(node.value)
         return node.value
     if isinstance(node, yaml.SequenceNode):
         return [_plain(child, path, budget, depth + 1) for child in node.value]
@@ -100,7 +107,8 @@ def _plain(node: yaml.Node, path: str, budget: list[int], depth: int) -> Any:
     return out
 
 
-def _go_float_text(text: str) -> str:
+def go_float_text(text: str) -> str:
+    """A YAML float as Go's YAML-to-JSON step writes it (``1.10`` -> ``1.1``, ``2.0`` -> ``2``)."""
     try:
         number = float(text.replace("_", ""))
     except ValueError:

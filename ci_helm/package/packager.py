@@ -12,10 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ci_helm.adapters.atomicfile import atomic_write_bytes
 from ci_helm.errors import ChartError
-from ci_helm.package.archive import atomic_write, build_archive, sha256_digest
+from ci_helm.model.semver import is_semver
+from ci_helm.package.archive import build_archive, sha256_digest
 from ci_helm.package.chartfiles import PackChart, chart_members, load_chart_dir, missing_dependencies
-from ci_helm.package.semver import is_semver
 
 __all__ = [
     "FALLBACK_MTIME",
@@ -101,7 +102,7 @@ def package_chart(chart_dir: Path, options: PackageOptions, *, commit_time: Comm
     digest = "sha256:" + sha256_digest(data)
     target = options.destination / f"{chart.name}-{chart.version}.tgz"
     _check_not_republished(chart, digest, target, options)
-    atomic_write(target, data)
+    atomic_write_bytes(target, data)
     return PackageResult(
         chart_dir=str(chart_dir),
         name=chart.name,

@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from ci_helm.package.semver import Version, parse_version
+from ci_helm.model.semver import Version, parse_version
 from ci_helm.publish.artifact import Artifact
 from ci_helm.repoindex import Entry, IndexFile, find_entry, load_index, rfc3339, serialize_index, sort_entries
 

@@ -20,9 +20,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from ci_helm.chart.gomatch import glob_matches
 from ci_helm.errors import UsageError
 from ci_helm.render.crds import Crd
-from ci_helm.render.pathmatch import go_match
 from ci_helm.render.sorter import Hook, Manifest, sort_manifests
 from ci_helm.render.split import go_trim_space, split_manifests
 
@@ -95,7 +95,7 @@ def select_shown(text: str, patterns: Sequence[str]) -> str:
         missing = True
         for doc in docs:
             found = _SOURCE_NAME.search(doc)
-            if found is None or not go_match(pattern, found[1]):
+            if found is None or not glob_matches(pattern, found[1]):
                 continue
             chosen.append(doc)
             missing = False

@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from ci_helm.errors import YamlError
-from ci_helm.package.chartyaml import load_plain_yaml
+from ci_helm.package.chartyaml import go_float_text, load_plain_yaml
 
 __all__ = ["MAX_INDEX_BYTES", "load_index_yaml"]
 
@@ -55,7 +55,7 @@ def load_index_yaml(data: bytes, *, path: str) -> Any:
 def _json_as_text(text: str) -> Any:
     """JSON with scalars as Go reads them into string fields: ``12``, ``1.1`` and ``true`` stay text."""
     return json.loads(
-        text, strict=False, parse_int=str, parse_float=_go_float_text, object_hook=_bools_as_text
+        text, strict=False, parse_int=str, parse_float=go_float_text, object_hook=_bools_as_text
     )
 
 
@@ -108,7 +108,7 @@ def _walk(tree: Any, path: str) -> Any:
         if text in _NULLS:
             return None
         if _FLOAT.match(text):
-            return _go_float_text(text)
+            return go_float_text(text)
         return text
 
     def node_value(node: int) -> Any:
@@ -135,11 +135,3 @@ def _walk(tree: Any, path: str) -> Any:
             raise YamlError("expected one YAML document, found several", path=path)
         root = first(root) if docs else none
     return None if root == none else node_value(root)
-
-
-def _go_float_text(text: str) -> str:
-    try:
-        number = float(text.replace("_", ""))
-    except ValueError:
-        return text
-    return str(int(number)) if number.is_integer() and abs(number) < 1e21 else repr(number)

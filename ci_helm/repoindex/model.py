@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ci_helm.errors import YamlError
-from ci_helm.package.semver import Version, parse_version
+from ci_helm.model.semver import Version, parse_version
 from ci_helm.repoindex.emit import emit_yaml
 from ci_helm.repoindex.fastyaml import load_index_yaml
 

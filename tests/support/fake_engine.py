@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ci_helm.engine.base import EngineMessage, ReleaseOptions, RenderResult
+from ci_helm.engine.base import LINT_DEFAULTS, EngineMessage, LintOptions, ReleaseOptions, RenderResult
 from ci_helm.errors import ChartError, CiHelmError
 
 __all__ = ["FakeEngine"]
@@ -54,17 +54,13 @@ class FakeEngine:
         return RenderResult(dict(self.renders[key]), self.warnings.get(key, ()))
 
     def lint(
-        self,
-        chart_dir: Path,
-        values: Mapping[str, Any],
-        *,
-        strict: bool = False,
-        namespace: str = "default",
-        kube_version: str | None = None,
+        self, chart_dir: Path, values: Mapping[str, Any], options: LintOptions = LINT_DEFAULTS
     ) -> list[EngineMessage]:
         key = Path(chart_dir).name
         with self._lock:
-            self.calls.append(("lint", key, dict(values), strict, namespace, kube_version))
+            self.calls.append(
+                ("lint", key, dict(values), options.strict, options.namespace, options.kube_version)
+            )
         return list(self.lint_messages.get(key, []))
 
     def close(self) -> None:

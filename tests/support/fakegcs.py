@@ -7,11 +7,13 @@ import json
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
+
+from tests.support.localhttp import running
 
 __all__ = ["GCS_TOKEN", "FakeGcs", "fake_gcs"]
 
@@ -97,19 +99,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._handle("DELETE")
 
 
-class _Server(ThreadingHTTPServer):
-    request_queue_size = 128  # the default 5 refuses bursts of concurrent clients
-    daemon_threads = True
-
-
 @pytest.fixture
 def fake_gcs() -> Iterator[FakeGcs]:
     gcs = FakeGcs()
-    httpd = _Server(("127.0.0.1", 0), type("H", (_Handler,), {"gcs": gcs}))
-    gcs.url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
+    with running(type("H", (_Handler,), {"gcs": gcs})) as port:
+        gcs.url = f"http://127.0.0.1:{port}"
         yield gcs
-    finally:
-        httpd.shutdown()
-        httpd.server_close()

@@ -13,11 +13,13 @@ import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
+
+from tests.support.localhttp import running
 
 __all__ = ["FakeGitHub", "fake_github"]
 
@@ -157,20 +159,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._route("DELETE")
 
 
-class _Server(ThreadingHTTPServer):
-    request_queue_size = 128  # the default 5 refuses bursts of concurrent clients
-    daemon_threads = True
-
-
 @pytest.fixture
 def fake_github() -> Iterator[FakeGitHub]:
     gh = FakeGitHub()
-    httpd = _Server(("127.0.0.1", 0), type("H", (_Handler,), {"gh": gh}))
-    gh.url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with running(type("H", (_Handler,), {"gh": gh})) as port:
+        gh.url = f"http://127.0.0.1:{port}"
         yield gh
-    finally:
-        httpd.shutdown()
-        httpd.server_close()

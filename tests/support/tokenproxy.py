@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import base64
 import secrets
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 import requests
 
+from tests.support.localhttp import running
 from tests.support.registry import REGISTRY_PASSWORD, REGISTRY_USER, Registry
 
 __all__ = ["token_registry"]
@@ -89,19 +89,9 @@ class _Handler(BaseHTTPRequestHandler):
     do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _route
 
 
-class _Server(ThreadingHTTPServer):
-    request_queue_size = 128
-    daemon_threads = True
-
-
 @pytest.fixture
 def token_registry(oci_registry: Registry) -> Iterator[str]:
     """``127.0.0.1:PORT`` of a bearer-token registry backed by the plain ``oci_registry``."""
     handler = type("H", (_Handler,), {"upstream": f"http://{oci_registry.host}", "tokens": set()})
-    httpd = _Server(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with running(handler) as port:
+        yield f"127.0.0.1:{port}"

@@ -3,8 +3,14 @@
 User values win over chart defaults, recursively; a user ``null`` deletes the default key.
 A subchart gets its defaults overlaid with the parent's ``<subchart>:`` section, and the
 parent's ``global`` flows down. Dependency ``condition`` (and ``tags``) decide whether a
-subchart renders. This is a compact version of Helm's coalescing for Jinja2 charts, which
-have no Go engine to do it.
+subchart renders.
+
+Each merge is Helm's ``CoalesceTables`` (:func:`ci_helm.chart.coalesce.coalesce_tables`).
+Two differences from Helm's whole-tree ``CoalesceValues`` are deliberate. A chart default of
+``null`` is kept, not dropped: Jinja2's undefined is strict, so a key the chart declares must
+exist or ``{{ Values.key }}`` fails where Go's template prints nothing. And the tree is built
+one level at a time, because a chart's DM-style ``.schema`` defaults (applied while rendering
+it) feed its subcharts' sections and conditions.
 """
 
 from __future__ import annotations
@@ -13,22 +19,15 @@ import copy
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ci_helm.chart.coalesce import coalesce_tables
 from ci_helm.chart.model import Chart, Dependency
 
 __all__ = ["chart_values", "coalesce", "enabled_subcharts"]
 
 
 def coalesce(top: Mapping[str, Any], base: Mapping[str, Any]) -> dict[str, Any]:
-    """``top`` over ``base``; ``None`` in ``top`` removes the key; maps merge, the rest replaces."""
-    out = copy.deepcopy(dict(base))
-    for key, value in top.items():
-        if value is None:
-            out.pop(key, None)
-        elif isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
-            out[key] = coalesce(value, out[key])
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
+    """``top`` over ``base`` (Helm's ``CoalesceTables``; neither argument is changed)."""
+    return coalesce_tables(copy.deepcopy(dict(top)), copy.deepcopy(dict(base)))
 
 
 def chart_values(chart: Chart, user: Mapping[str, Any]) -> dict[str, Any]:

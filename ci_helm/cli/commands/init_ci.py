@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from ci_helm.adapters.atomicfile import atomic_write_text
 from ci_helm.cli.context import Context
 from ci_helm.errors import ExitCode, UsageError
 from ci_helm.initci.detect import detect
@@ -48,7 +47,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if existing and not args.force:
         raise UsageError(f"would overwrite {', '.join(existing)} (use --force)")
     for f in files:
-        _write_atomic(root / f.path, f.text)
+        atomic_write_text(root / f.path, f.text)
     workflow = WORKFLOWS[args.workflow]
     if ctx.format == "json":
         ctx.out.json(
@@ -74,19 +73,3 @@ def _summary(files: list[PlannedFile], notes: list[str], secrets: tuple[str, ...
         lines += [f"  {s}" for s in secrets]
     lines.append("review ci-helm.yaml: targets marked CHANGE-ME must be set before the first release")
     return "\n".join(lines)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(text)
-        # mkstemp makes the file private (0600); pipeline files are ordinary repository files.
-        umask = os.umask(0)
-        os.umask(umask)
-        Path(tmp).chmod(0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -1,14 +1,47 @@
-"""What ``repo reindex`` and ``repo prune`` share: one target URL turned into a publisher."""
+"""What ``repo reindex`` and ``repo prune`` share: the URL argument, and one operation on the
+publisher that URL names, with secrets masked in its logs and errors."""
 
 from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from ci_helm.cli.context import Context
 from ci_helm.cli.publish_settings import redactor
 from ci_helm.errors import CiHelmError
 from ci_helm.publish.protocols import Publisher
-from ci_helm.publish.redact import Redactor
+from ci_helm.publish.redact import Redactor, redacted_logging
+from ci_helm.settings import Setting, add_flags
 
-__all__ = ["open_target", "redacted"]
+__all__ = ["add_target_parser", "on_target", "open_target", "redacted"]
+
+T = TypeVar("T")
+
+
+def add_target_parser(
+    sub: Any,
+    parent: argparse.ArgumentParser,
+    name: str,
+    summary: str,
+    *,
+    settings: tuple[Setting, ...],
+    handler: Callable[[argparse.Namespace, Context], int],
+) -> None:
+    parser = sub.add_parser(name, help=summary, parents=[parent])
+    parser.add_argument("target", metavar="URL", help="repository URL (as for release --to)")
+    add_flags(parser, settings)
+    parser.set_defaults(handler=handler, settings=settings)
+
+
+def on_target(url: str, ctx: Context, operation: Callable[[Publisher], T]) -> tuple[T, Publisher, Redactor]:
+    """``operation`` on the publisher for ``url``; its logs and errors have every secret masked."""
+    publisher, redact = open_target(url, ctx)
+    try:
+        with redacted_logging(redact):
+            return operation(publisher), publisher, redact
+    except CiHelmError as exc:
+        raise redacted(exc, redact) from None
 
 
 def open_target(url: str, ctx: Context) -> tuple[Publisher, Redactor]:

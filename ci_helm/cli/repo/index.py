@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ci_helm.adapters.atomicfile import atomic_write_bytes
 from ci_helm.cli.context import Context
 from ci_helm.errors import ExitCode, YamlError
-from ci_helm.package.archive import atomic_write
 from ci_helm.repoindex import IndexFile, index_directory, load_index, merge_indexes, rfc3339
 from ci_helm.repoindex.model import serialize_index, serialize_index_json
 
@@ -50,9 +50,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             "kept the existing entry"
         )
     target = directory / "index.yaml"
-    atomic_write(target, serialize_index(merged))
+    atomic_write_bytes(target, serialize_index(merged))
     if args.json:
-        atomic_write(directory / "index.json", serialize_index_json(merged))
+        atomic_write_bytes(directory / "index.json", serialize_index_json(merged))
     added = len(entries) - len(clashes) - sum(1 for e in entries if _kept(existing, e))
     report = {
         "index": str(target),

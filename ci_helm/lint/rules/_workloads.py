@@ -9,7 +9,15 @@ from typing import Any
 from ci_helm.lint.model import Document, Finding, RuleContext
 from ci_helm.model.results import Level
 
-__all__ = ["Container", "PodSpec", "containers", "finding", "is_test_hook", "pod_specs"]
+__all__ = [
+    "Container",
+    "PodSpec",
+    "containers",
+    "containers_without",
+    "finding",
+    "is_test_hook",
+    "pod_specs",
+]
 
 # kind → path from the object root to its pod spec
 _POD_SPEC_PATHS: dict[str, tuple[str, ...]] = {
@@ -81,6 +89,17 @@ def containers(pod: PodSpec, *, init: bool = True) -> Iterator[Container]:
             for i, c in enumerate(items):
                 if isinstance(c, Mapping):
                     yield Container(pod, c, field, i)
+
+
+def containers_without(
+    ctx: RuleContext, setting: str, wanted: bool, *, include_tests: bool
+) -> Iterator[Container]:
+    """Containers whose ``securityContext`` does not set ``setting`` to ``wanted`` (unset included)."""
+    for pod in pod_specs(ctx, include_tests=include_tests):
+        for c in containers(pod):
+            sc = c.container.get("securityContext")
+            if not (isinstance(sc, Mapping) and sc.get(setting) is wanted):
+                yield c
 
 
 def finding(doc: Document, message: str, level: Level | None = None) -> Finding:

@@ -20,10 +20,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ci_helm.lint.constraint_syntax import constraint_error
 from ci_helm.lint.model import Finding, RuleContext, Scope
-from ci_helm.lint.semver import constraint_error, parse_semver
 from ci_helm.lint.yamlpos import KeyLines
 from ci_helm.model.results import Level
+from ci_helm.model.semver import strict_version
 
 ID = "chart-yaml"
 DEFAULT_LEVEL = Level.ERROR
@@ -129,7 +130,7 @@ def _identity(data: Mapping[str, Any], directory: str, options: Options, at: Any
 
 def _version(data: Mapping[str, Any], at: Any) -> Iterator[Finding]:
     version = data.get("version")
-    parsed = parse_semver(version) if isinstance(version, str) else None
+    parsed = strict_version(version.strip()) if isinstance(version, str) else None
     if version in (None, ""):
         pass  # reported as a missing required field
     elif not isinstance(version, str):
@@ -143,7 +144,7 @@ def _version(data: Mapping[str, Any], at: Any) -> Iterator[Finding]:
             f"version {version!r} is not a SemVer 2 version (MAJOR.MINOR.PATCH[-PRERELEASE][+BUILD])",
             "version",
         )
-    elif parsed.leading_v:
+    elif version.strip().startswith("v"):
         yield at(
             f"version {version!r} has a leading 'v'; SemVer 2 has none: use {str(parsed)!r}",
             "version",

@@ -8,11 +8,11 @@ to enforce it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ci_helm.lint.model import Finding, RuleContext, Scope
-from ci_helm.lint.rules._workloads import containers, finding, pod_specs
+from ci_helm.lint.rules._workloads import containers_without, finding
 from ci_helm.model.results import Level
 
 ID = "privilege-escalation"
@@ -26,10 +26,7 @@ class Options:
 
 
 def check(ctx: RuleContext, options: Options) -> Iterator[Finding]:
-    for pod in pod_specs(ctx, include_tests=options.include_tests):
-        for c in containers(pod):
-            sc = c.container.get("securityContext")
-            if not (isinstance(sc, Mapping) and sc.get("allowPrivilegeEscalation") is False):
-                yield finding(
-                    pod.doc, f"{c.describe()} does not set securityContext.allowPrivilegeEscalation: false"
-                )
+    for c in containers_without(ctx, "allowPrivilegeEscalation", False, include_tests=options.include_tests):
+        yield finding(
+            c.pod.doc, f"{c.describe()} does not set securityContext.allowPrivilegeEscalation: false"
+        )

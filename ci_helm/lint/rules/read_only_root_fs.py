@@ -7,11 +7,11 @@ a writable /tmp (mount an emptyDir there); enable it with ``lint.rules.read-only
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ci_helm.lint.model import Finding, RuleContext, Scope
-from ci_helm.lint.rules._workloads import containers, finding, pod_specs
+from ci_helm.lint.rules._workloads import containers_without, finding
 from ci_helm.model.results import Level
 
 ID = "read-only-root-fs"
@@ -26,12 +26,9 @@ class Options:
 
 
 def check(ctx: RuleContext, options: Options) -> Iterator[Finding]:
-    for pod in pod_specs(ctx, include_tests=options.include_tests):
-        for c in containers(pod):
-            sc = c.container.get("securityContext")
-            if not (isinstance(sc, Mapping) and sc.get("readOnlyRootFilesystem") is True):
-                yield finding(
-                    pod.doc,
-                    f"{c.describe()} has a writable root filesystem: set "
-                    "securityContext.readOnlyRootFilesystem: true",
-                )
+    for c in containers_without(ctx, "readOnlyRootFilesystem", True, include_tests=options.include_tests):
+        yield finding(
+            c.pod.doc,
+            f"{c.describe()} has a writable root filesystem: set "
+            "securityContext.readOnlyRootFilesystem: true",
+        )

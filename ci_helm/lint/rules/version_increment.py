@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ci_helm.lint.model import Finding, HistoryUnavailable, RuleContext, Scope
-from ci_helm.lint.semver import SemVer, parse_semver
 from ci_helm.lint.yamlpos import KeyLines
 from ci_helm.model.results import Level
+from ci_helm.model.semver import Version, strict_version
 
 ID = "version-increment"
 DEFAULT_LEVEL = Level.ERROR
@@ -30,7 +30,7 @@ class Options:
 
 def check(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     history = ctx.services.history
-    current = parse_semver(ctx.chart.version)
+    current = _semver(ctx.chart.version)
     if history is None or current is None or not ctx.services.changed(ctx.chart):
         return  # not asked for, or chart-yaml reports the unparsable version
     line = KeyLines(ctx.chart.chart_yaml.text).line(["version"])
@@ -39,7 +39,7 @@ def check(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     except HistoryUnavailable as exc:
         yield Finding(f"version increment not checked: {exc}", "Chart.yaml", line, level=Level.WARNING)
         previous_text = None
-    previous = parse_semver(previous_text) if previous_text else None
+    previous = _semver(previous_text) if previous_text else None
     if previous is not None and not current > previous:
         yield Finding(
             f"version {current} is not higher than {previous} on the target branch: bump it (e.g. to "
@@ -50,9 +50,9 @@ def check(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     yield from _published(ctx, current, line, options)
 
 
-def _published(ctx: RuleContext, current: SemVer, line: int | None, options: Options) -> Iterator[Finding]:
+def _published(ctx: RuleContext, current: Version, line: int | None, options: Options) -> Iterator[Finding]:
     assert ctx.services.history is not None
-    published = [v for v in map(parse_semver, ctx.services.history.published_versions(ctx.chart)) if v]
+    published = [v for v in map(_semver, ctx.services.history.published_versions(ctx.chart)) if v]
     if current in published:
         yield Finding(f"version {current} is already published in the index: bump it", "Chart.yaml", line)
     elif options.require_higher_than_published and published and current < max(published):
@@ -63,7 +63,11 @@ def _published(ctx: RuleContext, current: SemVer, line: int | None, options: Opt
         )
 
 
-def _bump(version: SemVer) -> str:
+def _semver(text: str) -> Version | None:
+    return strict_version(text.strip())
+
+
+def _bump(version: Version) -> str:
     if version.prerelease:
         return f"{version.major}.{version.minor}.{version.patch}"
     return f"{version.major}.{version.minor}.{version.patch + 1}"
