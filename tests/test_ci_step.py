@@ -39,6 +39,8 @@ def test_snapshot_package_then_release_hands_packages_over(run_cli: Run, repo: P
     head = subprocess.run(
         ["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
     ).stdout[:8]
+    # A short sha that is all digits with a leading zero is no valid SemVer identifier: `g` prefix.
+    sha = f"g{head}" if head.isdigit() and head.startswith("0") else head
     out = tmp_path / "github-output"
     out.write_text("")
     env = {"CI_HELM_STEP": "package", "CI_HELM_SNAPSHOT": "true", "GITHUB_OUTPUT": str(out)}
@@ -46,15 +48,15 @@ def test_snapshot_package_then_release_hands_packages_over(run_cli: Run, repo: P
     assert packaged.exit_code == 0, packaged.stderr
     packages = _outputs(out)["packages"]
     assert isinstance(packages, list)  # one package command per chart, joined into one output
-    assert sorted(p["version"] for p in packages) == [f"0.1.0-snapshot.{head}", f"0.1.0-snapshot.{head}"]
+    assert sorted(p["version"] for p in packages) == [f"0.1.0-snapshot.{sha}", f"0.1.0-snapshot.{sha}"]
 
     out.write_text("")
     released = run_cli("ci-step", cwd=repo, env={"CI_HELM_STEP": "release", "GITHUB_OUTPUT": str(out)})
     assert released.exit_code == 0, released.stderr
     steps = _outputs(out)["released"]["targets"][0]["steps"]  # type: ignore[index]
     assert sorted((s["chart"], s["version"], s["action"]) for s in steps) == [
-        ("guestbook", f"0.1.0-snapshot.{head}", "publish"),
-        ("shop", f"0.1.0-snapshot.{head}", "publish"),
+        ("guestbook", f"0.1.0-snapshot.{sha}", "publish"),
+        ("shop", f"0.1.0-snapshot.{sha}", "publish"),
     ]
     index = yaml.safe_load((tmp_path / "published" / "index.yaml").read_text())
     assert sorted(index["entries"]) == ["guestbook", "shop"]
