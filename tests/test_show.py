@@ -39,10 +39,15 @@ def test_show_matches_helm_on_every_corpus_chart(corpus: Path, helm_oracle: Path
         chart = load_chart(path)
         # ``all`` holds every section; ``values`` checks a section on its own (no separators).
         for section in ("all", "values"):
-            assert show(chart, section) == _helm_show(helm_oracle, section, path, tmp_path), (
-                record["path"],
-                section,
-            )
+            ours = show(chart, section)
+            oracle = _helm_show(helm_oracle, section, path, tmp_path)
+            if ours != oracle and section == "all":
+                # helm itself orders the CRDs of several subcharts nondeterministically (Go map
+                # iteration: tempo-distributed differs in about 1 run of 7), so ours must equal one
+                # of the orders helm really prints.
+                oracle_runs = {oracle, *(_helm_show(helm_oracle, section, path, tmp_path) for _ in range(8))}
+                oracle = ours if ours in oracle_runs else oracle
+            assert ours == oracle, (record["path"], section)
 
 
 TRICKY_CHART = """apiVersion: v2
