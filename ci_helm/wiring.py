@@ -217,7 +217,9 @@ def chart_fetcher(settings: _SettingsLike, environ: Mapping[str, str] | None = N
     """Downloads remote charts (oci://, https://, --repo) for deploy."""
     from ci_helm.engine.chart_fetch import HelmPythonChartFetcher
 
-    return HelmPythonChartFetcher(helm_home_from_settings(settings, environ))
+    return HelmPythonChartFetcher(
+        helm_home_from_settings(settings, environ), plain_http=bool(settings.get("plain-http"))
+    )
 
 
 def kube_client(target: Any) -> Any:

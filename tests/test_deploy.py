@@ -388,3 +388,28 @@ def test_deploy_charts_from_a_repository_and_a_url(ci: Run, kube: KubeCluster, c
     missing = ci("deploy", "demo", "--repo", chart_repo, "--version", "9.9.9", "-n", "x")
     assert missing.exit_code == 1 and missing.stderr.count("\n") == 1
     assert "cannot download chart demo from" in missing.stderr
+
+
+def test_deploy_a_chart_from_an_oci_registry(
+    ci: Run, run_cli: Run, kube: KubeCluster, oci_registry: Any, tmp_path: Path
+) -> None:
+    """What `release --to oci://` pushed, `deploy oci://` installs (a real docker-registry on 127.0.0.1)."""
+    chart = write_chart(tmp_path / "src", "ocidemo", "0.3.0")
+    pushed = run_cli("release", str(chart), "--to", f"oci://{oci_registry.host}/charts", "--plain-http")
+    assert pushed.exit_code == 0, pushed.stderr
+    kube.auto_ready()
+    deployed = ci(
+        "deploy",
+        f"oci://{oci_registry.host}/charts/ocidemo",
+        "--version",
+        "0.3.0",
+        "-n",
+        "from-oci",
+        "--wait-timeout",
+        "30",
+        "--plain-http",
+    )
+    assert deployed.exit_code == 0, deployed.stderr
+    assert "chart ocidemo-0.3.0" in deployed.stdout
+    missing = ci("deploy", f"oci://{oci_registry.host}/charts/nothing-here", "-n", "x", "--plain-http")
+    assert missing.exit_code == 1 and missing.stderr.count("\n") == 1, missing.stderr

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ci_helm.settings import Setting, declare
 
-__all__ = ["ENGINE_SETTINGS", "GLOBAL_SETTINGS", "REPORT_FORMATS"]
+__all__ = ["ENGINE_SETTINGS", "GLOBAL_SETTINGS", "PLAIN_HTTP", "REPORT_FORMATS"]
 
 REPORT_FORMATS = ("text", "json", "junit", "sarif", "github", "codequality")
 
@@ -52,3 +52,8 @@ ENGINE_SETTINGS = declare(
         "root of Helm's cache/config/data dirs (default: $XDG_CACHE_HOME/ci-helm/helm; 'user' = your own)",
     ),
 )
+
+# OCI over plain HTTP: pushing (release) and pulling (deploy) share one declaration.
+PLAIN_HTTP = declare(
+    Setting("plain-http", "plain HTTP to OCI registries (local registries only)", kind="bool", default=False)
+)[0]

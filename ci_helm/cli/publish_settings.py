@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 
+from ci_helm.cli.common import PLAIN_HTTP
 from ci_helm.publish.indexed import Hooks
 from ci_helm.publish.redact import Redactor
 from ci_helm.settings import Setting, Settings, declare
@@ -25,7 +26,7 @@ TARGET_SETTINGS = declare(
     Setting("username", "username for OCI registries and ChartMuseum (basic auth)"),
     Setting("password", "password or token for OCI registries and ChartMuseum basic auth", secret=True),
     Setting("token", "bearer token for ChartMuseum-compatible upload APIs", secret=True),
-    Setting("plain-http", "plain HTTP to OCI registries (local registries only)", kind="bool", default=False),
+    PLAIN_HTTP,
     Setting("github-token", "GitHub token for github:// targets", secret=True, env_aliases=("GITHUB_TOKEN",)),
     Setting("api-url", "GitHub REST API URL (GitHub Enterprise: https://HOST/api/v3)", default="https://api.github.com"),
     Setting("release-name-template", "GitHub release (and tag) name", default="{name}-{version}"),

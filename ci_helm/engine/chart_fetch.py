@@ -20,8 +20,9 @@ def is_remote(ref: str) -> bool:
 
 
 class HelmPythonChartFetcher:
-    def __init__(self, home: HelmHome) -> None:
+    def __init__(self, home: HelmHome, *, plain_http: bool = False) -> None:
         self._home = home
+        self._plain_http = plain_http  # local OCI registries only
 
     def fetch(self, ref: str, dest: Path, *, repo_url: str | None = None, version: str | None = None) -> Path:
         """Download ``ref`` (with ``repo_url``: a chart name in that repository) into ``dest``."""
@@ -30,7 +31,7 @@ class HelmPythonChartFetcher:
         helm, _ = load_helm_python(self._home)
         dest.mkdir(parents=True, exist_ok=True)
         try:
-            helm.pull(ref, destination=dest, version=version, repo_url=repo_url)
+            helm.pull(ref, destination=dest, version=version, repo_url=repo_url, plain_http=self._plain_http)
         except helm.HelmError as exc:
             where = f"{ref} from {repo_url}" if repo_url else ref
             raise ChartError(f"cannot download chart {where}: {one_line(str(exc))}") from None

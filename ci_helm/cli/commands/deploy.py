@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ci_helm.cli.common import ENGINE_SETTINGS
+from ci_helm.cli.common import ENGINE_SETTINGS, PLAIN_HTTP
 from ci_helm.cli.context import Context
 from ci_helm.cli.deploy_support import ChartInput, chart_input, deployer, print_diff, status_line
 from ci_helm.cli.kube_flags import DEPLOY_SETTINGS, KUBE_SETTINGS, kube_target
@@ -18,7 +18,7 @@ from ci_helm.settings import add_flags
 
 __all__ = ["register", "run"]
 
-SETTINGS = ENGINE_SETTINGS + KUBE_SETTINGS + DEPLOY_SETTINGS
+SETTINGS = (*ENGINE_SETTINGS, *KUBE_SETTINGS, *DEPLOY_SETTINGS, PLAIN_HTTP)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
