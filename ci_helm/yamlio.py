@@ -8,6 +8,7 @@ limit, so a hostile values.yaml or index.yaml ends with one clear line.
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
@@ -16,13 +17,45 @@ import yaml
 
 from ci_helm.errors import YamlError
 
-__all__ = ["MAX_BYTES", "MAX_NODES", "dump_yaml", "load_yaml", "load_yaml_all", "read_yaml_file"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_NODES",
+    "SafeLoader",
+    "dump_yaml",
+    "load_yaml",
+    "load_yaml_all",
+    "read_yaml_file",
+]
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_NODES = 2_000_000  # expanded nodes; real charts and indexes stay far below
+MAX_DEPTH = 200  # nesting; real charts stay under 40 (and Python's recursion limit is near)
 Duplicates = Literal["error", "last"]
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+def _pyyaml_resolvers() -> dict[Any, list[tuple[str, Any]]]:
+    """PyYAML's implicit-resolver table as its module defines it, untouched by other libraries.
+
+    The table on ``yaml.resolver.Resolver`` is shared and mutable: importing yamllint adds
+    YAML 1.2 octal ints (``0o17``) to it (its quoted-strings rule), which would change how
+    every later load reads such scalars, depending on what was imported first. A private
+    copy of PyYAML's resolver module has the table as PyYAML ships it.
+    """
+    spec = importlib.util.find_spec("yaml.resolver")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    table: dict[Any, list[tuple[str, Any]]] = module.Resolver.yaml_implicit_resolvers
+    return table
+
+
+class SafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """PyYAML's safe loader (libyaml when present) with its own, fixed scalar rules."""
+
+    yaml_implicit_resolvers = _pyyaml_resolvers()
+
+
+_Loader: type[yaml.SafeLoader] = SafeLoader
 
 
 def load_yaml(
@@ -112,9 +145,9 @@ def _check_size(root: yaml.Node, max_nodes: int, path: str | Path) -> None:
         key = id(node)
         if key in memo:
             return memo[key]
-        if depth > 1000:
+        if depth > MAX_DEPTH:
             raise YamlError(
-                "document nests deeper than 1000 levels", path=path, line=node.start_mark.line + 1
+                f"document nests deeper than {MAX_DEPTH} levels", path=path, line=node.start_mark.line + 1
             )
         memo[key] = 1  # a cycle (recursive alias) counts once instead of forever
         total = 1

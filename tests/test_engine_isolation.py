@@ -158,3 +158,35 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def _start_environment(pid: int) -> dict[str, str]:
+    """The environment a process started with: what a Go runtime inside it reads."""
+    entries = Path(f"/proc/{pid}/environ").read_bytes().decode().split("\0")
+    return dict(entry.split("=", 1) for entry in entries if "=" in entry)
+
+
+def test_helm_in_a_worker_starts_with_ci_helms_homes_and_gc_target(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GOGC", raising=False)
+    engine = IsolatedEngine(HelmHome(tmp_path / "helm"), timeout=30.0, workers=1)
+    try:
+        engine.version()
+        env = _start_environment(engine._idle[0].process.pid)
+    finally:
+        engine.close()
+    assert env["HELM_CACHE_HOME"] == str(tmp_path / "helm" / "cache")
+    assert env["HELM_CONFIG_HOME"] == str(tmp_path / "helm" / "config")
+    assert env["GOGC"] == "800"
+    assert "GOGC" not in os.environ and "HELM_CACHE_HOME" not in os.environ  # this process unchanged
+
+
+def test_a_gogc_the_user_sets_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GOGC", "50")
+    engine = IsolatedEngine(HelmHome(tmp_path / "helm"), timeout=30.0, workers=1)
+    try:
+        engine.version()
+        assert _start_environment(engine._idle[0].process.pid)["GOGC"] == "50"
+    finally:
+        engine.close()

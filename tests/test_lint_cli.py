@@ -61,6 +61,16 @@ def test_each_ci_values_file_is_a_scenario(run_cli, tmp_path: Path) -> None:
     assert dep[0]["file"] == f"{chart}/templates/ing.yaml"
 
 
+def test_a_finding_of_several_scenarios_is_reported_once_under_the_first(run_cli, tmp_path: Path) -> None:
+    ingress = "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata:\n  name: {{ .Values.name }}\n"
+    scenarios = {f"ci/{name}-values.yaml": "name: same\n" for name in ("c", "a", "b")}
+    chart = write_chart(tmp_path, files={"templates/ing.yaml": ingress, **scenarios})
+    reports = [lint_json(run_cli, str(chart))[1] for _ in range(3)]  # scenarios finish in any order
+    dep = problems(reports[0], "deprecated-api")
+    assert len(dep) == 1 and dep[0]["scenario"].startswith("ci/a-values.yaml")
+    assert all(problems(r) == problems(reports[0]) for r in reports[1:])
+
+
 def test_several_kube_versions(run_cli, tmp_path: Path) -> None:
     extra = {
         "templates/cj.yaml": (

@@ -78,7 +78,7 @@ class HelmCliEngine:
         """Nothing to release."""
 
     def _env(self) -> dict[str, str]:
-        return {**os.environ, **self._home.env()}
+        return self._home.process_env(os.environ)
 
     def _helm(self, args: list[str], chart: Path) -> str:
         try:

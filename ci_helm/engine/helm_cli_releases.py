@@ -38,7 +38,7 @@ class HelmCliReleases:
         if self.target.context:
             argv += ["--kube-context", self.target.context]
         try:
-            done = proc.run(argv, env={**os.environ, **self._home.env()}, timeout=timeout + 30)
+            done = proc.run(argv, env=self._home.process_env(os.environ), timeout=timeout + 30)
         except CommandError as exc:
             if exc.returncode is None:
                 raise

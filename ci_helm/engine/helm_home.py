@@ -4,18 +4,28 @@ By default every engine (embedded or CLI) gets ci-helm's own directories under
 ``$XDG_CACHE_HOME/ci-helm/helm`` (``~/.cache/ci-helm/helm``), so a run never reads the
 user's repositories.yaml or registry credentials and never writes into ``~/.cache/helm``.
 ``--helm-home DIR`` picks another root; ``--helm-home user`` uses the user's own Helm set-up.
+
+Go reads its environment once, from the block a process was *started* with: variables
+added to ``os.environ`` afterwards are invisible to an already running process that loads
+Helm's library. So the variables reach Helm by being in place before a process starts:
+the helm CLI gets them in its ``env``, and the embedded engine's ``spawn`` workers are
+started with them (:mod:`ci_helm.engine.isolated`).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = ["USER_HELM_HOME", "HelmHome"]
 
 USER_HELM_HOME = "user"
+# Helm allocates heavily while rendering and linting: with Go's default GC target (100) a
+# third of its CPU goes to collecting. 800 cut Helm's CPU per render + lint by ~40% on the
+# corpus, for ~0.3 GB per process at most. A GOGC the user sets wins.
+GO_GC_PERCENT = "800"
 _VARS = ("HELM_CACHE_HOME", "HELM_CONFIG_HOME", "HELM_DATA_HOME")
 
 
@@ -40,8 +50,13 @@ class HelmHome:
             return {}
         return {var: str(self.root / var.split("_")[1].lower()) for var in _VARS}
 
-    def apply(self, environ: MutableMapping[str, str]) -> None:
-        """Set the variables in ``environ`` (``os.environ`` before helm_python loads) and mkdir them."""
-        for var, value in self.env().items():
-            Path(value).mkdir(parents=True, exist_ok=True)
-            environ[var] = value
+    def process_env(self, base: Mapping[str, str]) -> dict[str, str]:
+        """The whole environment a Helm process starts with: ``base`` plus Helm's homes and GC target."""
+        env = {**base, **self.env()}
+        env.setdefault("GOGC", GO_GC_PERCENT)
+        return env
+
+    def make_dirs(self) -> None:
+        """Create the home directories, which Helm expects to exist."""
+        for home in self.env().values():
+            Path(home).mkdir(parents=True, exist_ok=True)

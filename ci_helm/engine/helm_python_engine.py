@@ -1,9 +1,10 @@
 """The default engine: Helm's Go SDK embedded through ``helm_python`` (helm-python-sdk).
 
 ``helm_python`` is imported lazily, on first use, never at module import: it is not
-fork-safe, and modules importing this one may later fork. Before the import we point
-HELM_*_HOME at ci-helm's own directories (the Go runtime copies the environment when
-the library loads, so later changes would not be seen).
+fork-safe, and modules importing this one may later fork. Go sees only the environment
+the process started with (see :mod:`ci_helm.engine.helm_home`): the isolated engine's
+workers start with Helm's homes and GC target in place; in a process started without
+them, Helm uses its own defaults.
 
 Helm writes some warnings straight to file descriptor 2 (Go's ``log`` package) and
 others through the library's log callback; :mod:`ci_helm.engine.capture` collects both
@@ -43,7 +44,7 @@ def load_helm_python(home: HelmHome) -> tuple[ModuleType, GoOutputCapture]:
     """Import ``helm_python`` once per process, with Helm's homes set and its output captured."""
     with _load_lock:
         if not _loaded:
-            home.apply(os.environ)
+            home.make_dirs()
             import helm_python
 
             _loaded.append(GoOutputCapture(helm_python))

@@ -16,7 +16,8 @@ import atexit
 import multiprocessing
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
@@ -33,13 +34,37 @@ def default_workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
+_environ_lock = threading.Lock()
+
+
+@contextmanager
+def _started_with(env: dict[str, str]) -> Iterator[None]:
+    """``os.environ`` is ``env`` while a worker starts (its Go runtime reads only that), then as before.
+
+    multiprocessing has no ``env`` argument; a spawned child inherits the parent's environment.
+    """
+    with _environ_lock:
+        saved = {var: os.environ.get(var) for var, value in env.items() if os.environ.get(var) != value}
+        os.environ.update({var: env[var] for var in saved})
+        try:
+            yield
+        finally:
+            for var, value in saved.items():
+                if value is None:
+                    del os.environ[var]
+                else:
+                    os.environ[var] = value
+
+
 class _Worker:
     def __init__(self, home: HelmHome) -> None:
         ctx = multiprocessing.get_context("spawn")
         self.conn, child = ctx.Pipe()
         root = None if home.root is None else str(home.root)
         self.process: BaseProcess = ctx.Process(target=serve, args=(child, root), daemon=True)
-        self.process.start()
+        home.make_dirs()
+        with _started_with(home.process_env(os.environ)):
+            self.process.start()
         child.close()
 
     def call(self, request: tuple[Any, ...], timeout: float, what: Path) -> Any:

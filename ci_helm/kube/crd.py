@@ -9,6 +9,9 @@ prunes them instead of rejecting them.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -82,7 +85,26 @@ def _schema_of(holder: Any) -> dict[str, Any] | None:
     return None
 
 
+# Compiled validators by schema content: every scenario of a chart that renders its CRDs
+# builds a new CrdSchemas, and checking a big CRD schema against the metaschema is slow.
+_compiled: dict[str, jsonschema.protocols.Validator | None] = {}
+_compiled_lock = threading.Lock()
+_MAX_COMPILED = 1024
+
+
 def _compile(schema: dict[str, Any]) -> jsonschema.protocols.Validator | None:
+    digest = hashlib.sha256(json.dumps(schema, sort_keys=True, default=str).encode()).hexdigest()
+    with _compiled_lock:
+        if digest in _compiled:
+            return _compiled[digest]
+    validator = _compile_new(schema)
+    with _compiled_lock:
+        if len(_compiled) >= _MAX_COMPILED:  # a long-lived process (repo serve, the API) stays bounded
+            _compiled.clear()
+        return _compiled.setdefault(digest, validator)
+
+
+def _compile_new(schema: dict[str, Any]) -> jsonschema.protocols.Validator | None:
     converted = openapi_to_jsonschema(schema)
     try:
         jsonschema.validators.Draft7Validator.check_schema(converted)

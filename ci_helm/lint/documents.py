@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ci_helm.errors import YamlError
 from ci_helm.lint.model import Document
-from ci_helm.yamlio import load_yaml_all
+from ci_helm.yamlfast import load_documents
 
 __all__ = ["SplitResult", "chart_relative", "split_manifests"]
 
@@ -37,7 +37,7 @@ def split_manifests(manifests: Mapping[str, str]) -> SplitResult:
         if not _is_manifest(template) or not text.strip():
             continue
         try:
-            docs = list(load_yaml_all(text, path=template))
+            docs = load_documents(text, path=template)
         except YamlError as exc:
             out.errors.append((template, f"rendered output is not valid YAML: {exc.message}", exc.line))
             continue

@@ -9,6 +9,7 @@ cooperative deadline.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -21,6 +22,8 @@ from ci_helm.errors import CiHelmError, RenderTimeout
 __all__ = ["JinjaRender", "RenderJob", "RenderOutcome", "ScenarioRunner"]
 
 _SEVERITY = {Severity.INFO: 1, Severity.WARNING: 2, Severity.ERROR: 3}
+# Helm lists these from a Go map, in an order that changes from run to run.
+_UNORDERED_LIST = re.compile(r"(missing these dependencies: )([^ ]+)$")
 JinjaRender = Callable[[Path, Mapping[str, Any], ReleaseOptions], dict[str, str]]
 
 
@@ -91,7 +94,7 @@ class ScenarioRunner:
                 options = LintOptions(namespace=job.namespace, kube_version=job.kube_version)
                 messages = self._engine.lint(chart, job.values, options)
                 outcome.lint_messages = [
-                    (_SEVERITY.get(m.severity, 1), m.path, " ".join(m.message.split()))
+                    (_SEVERITY.get(m.severity, 1), m.path, _stable(" ".join(m.message.split())))
                     for m in messages
                     if not m.extra.get("log")
                 ]
@@ -102,3 +105,8 @@ class ScenarioRunner:
             outcome.error = exc.message if exc.path else str(exc)
             outcome.error_path, outcome.error_line = exc.path, exc.line
         return outcome
+
+
+def _stable(message: str) -> str:
+    """Helm's message with its run-to-run ordered lists sorted, so reports do not vary."""
+    return _UNORDERED_LIST.sub(lambda m: m[1] + ",".join(sorted(m[2].split(","))), message)

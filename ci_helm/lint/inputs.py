@@ -22,7 +22,8 @@ from ci_helm.chart.jinja.detect import detect_engine
 from ci_helm.chart.model import TemplateEngine
 from ci_helm.errors import ChartError, YamlError
 from ci_helm.lint.model import ChartInput, Scenario, YamlFile
-from ci_helm.yamlio import load_yaml, load_yaml_all
+from ci_helm.yamlfast import load_documents
+from ci_helm.yamlio import load_yaml
 
 __all__ = ["ScenarioLayout", "read_chart"]
 
@@ -126,7 +127,7 @@ def _crd_objects(directory: Path) -> Iterator[Mapping[str, Any]]:
     """CRDs under crds/ of the chart and of every subchart (directories and archives)."""
     for text, name in _crd_texts(directory):
         try:
-            docs = list(load_yaml_all(text, path=name))
+            docs = load_documents(text, path=name)
         except YamlError:
             continue  # a broken CRD file is Helm's lint finding, not a reason to stop
         yield from (d for d in docs if isinstance(d, Mapping))

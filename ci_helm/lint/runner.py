@@ -50,7 +50,8 @@ class _ChartState:
     report: ChartReport
     chart: ChartInput | None = None
     checks: dict[str, CheckResult] = field(default_factory=dict)
-    seen: set[tuple[str, str, str | None, int | None]] = field(default_factory=set)
+    # finding -> its index in its check's problems
+    seen: dict[tuple[str, str, str | None, int | None], int] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)  # scenarios finish on several threads
 
     def add(self, rule: str, problems: Iterable[Problem], duration: float = 0.0) -> None:
@@ -59,9 +60,14 @@ class _ChartState:
             check.duration_s += duration
             for p in problems:
                 key = (rule, p.message, p.path, p.line)
-                if key not in self.seen:  # the same finding in several scenarios is reported once
-                    self.seen.add(key)
+                where = self.seen.get(key)
+                if where is None:
+                    self.seen[key] = len(check.problems)
                     check.problems.append(p)
+                elif (p.scenario or "") < (check.problems[where].scenario or ""):
+                    # The same finding in several scenarios is reported once, under the first
+                    # scenario by name, whichever finished first: the report does not vary by run.
+                    check.problems[where] = p
 
 
 def lint_charts(
@@ -96,12 +102,18 @@ def lint_charts(
             f.result()
     for state in states:
         state.report.checks = [state.checks[k] for k in sorted(state.checks)]
+        for check in state.report.checks:  # scenarios finish in any order; reports must not
+            check.problems.sort(key=_report_order)
     return RunReport(
         command="lint",
         charts=[s.report for s in states],
         strict=request.services.strict,
         duration_s=time.monotonic() - started,
     )
+
+
+def _report_order(p: Problem) -> tuple[str, int, str, str]:
+    return (p.path or "", p.line or 0, p.scenario or "", p.message)
 
 
 def _load(directory: Path, display: str, layout: ScenarioLayout) -> _ChartState:

@@ -6,9 +6,11 @@ from collections.abc import Sequence
 
 import yaml
 
+from ci_helm.yamlio import SafeLoader
+
 __all__ = ["KeyLines"]
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Loader: type[yaml.SafeLoader] = SafeLoader
 Key = str | int
 
 
@@ -16,24 +18,32 @@ class KeyLines:
     """Maps a key path (``("maintainers", 0, "email")``) to its 1-based line in the text."""
 
     def __init__(self, text: str) -> None:
-        self._lines: dict[tuple[Key, ...], int] = {}
-        try:
-            root = yaml.compose(text, Loader=_Loader)
-        except yaml.YAMLError:
-            root = None
-        if root is not None:
-            self._walk(root, ())
+        self._text = text
+        self._lines: dict[tuple[Key, ...], int] | None = None  # built on first use: most rules never ask
+
+    def _index(self) -> dict[tuple[Key, ...], int]:
+        if self._lines is None:
+            self._lines = {}
+            try:
+                root = yaml.compose(self._text, Loader=_Loader)
+            except yaml.YAMLError:
+                root = None
+            if root is not None:
+                self._walk(root, ())
+        return self._lines
 
     def line(self, path: Sequence[Key]) -> int | None:
         """The line of ``path``, else of its nearest ancestor that exists, else ``None``."""
         parts = tuple(path)
+        lines = self._index()
         while parts:
-            if parts in self._lines:
-                return self._lines[parts]
+            if parts in lines:
+                return lines[parts]
             parts = parts[:-1]
         return None
 
     def _walk(self, node: yaml.Node, path: tuple[Key, ...]) -> None:
+        assert self._lines is not None
         stack = [(node, path)]
         while stack:
             current, where = stack.pop()

@@ -15,6 +15,7 @@ from typing import Any
 
 from ci_helm.errors import YamlError
 from ci_helm.package.chartyaml import go_float_text, load_plain_yaml
+from ci_helm.yamlfast import has_node_properties, parse_tree, ryml
 
 __all__ = ["MAX_INDEX_BYTES", "load_index_yaml"]
 
@@ -22,11 +23,6 @@ MAX_INDEX_BYTES = 128 * 1024 * 1024
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _TILDE_END = re.compile(rb"(?m)~[ \t]*(?:$|[,\]}#])")
 _FLOAT = re.compile(r"^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+][0-9]+)?$")
-
-try:  # rapidyaml is optional: without it the (slower) PyYAML path does the same job
-    import ryml  # type: ignore[import-untyped,import-not-found,unused-ignore]
-except ImportError:  # pragma: no cover - depends on the environment
-    ryml = None
 
 
 def load_index_yaml(data: bytes, *, path: str) -> Any:
@@ -37,10 +33,10 @@ def load_index_yaml(data: bytes, *, path: str) -> Any:
     if ryml is None:
         return _guarded(data, path)
     try:
-        tree = ryml.parse_in_arena(data)
+        tree = parse_tree(data)
     except Exception as exc:  # ryml raises its own exception types
         raise YamlError(f"invalid YAML: {' '.join(str(exc).split())[:200]}", path=path) from None
-    if _has_node_properties(tree):
+    if tree is None or has_node_properties(tree):  # invalid: PyYAML's error names the line
         return _guarded(data, path)
     if tree.is_stream(tree.root_id()) and tree.num_children(tree.root_id()) > 1:
         raise YamlError("expected one YAML document, found several", path=path)
@@ -74,13 +70,6 @@ def _has_plain_tilde(data: bytes) -> bool:
         if not before or before[-1:] in b":-[,{?":
             return True
     return False
-
-
-def _has_node_properties(tree: Any) -> bool:
-    """Anchors, aliases or tags anywhere: let PyYAML's guarded loader (alias budget) decide."""
-    mask = ryml.KEYREF | ryml.VALREF | ryml.KEYANCH | ryml.VALANCH | ryml.KEYTAG | ryml.VALTAG
-    has_any = tree.type_has_any
-    return any(has_any(node, mask) for node in range(tree.size()))
 
 
 def _guarded(data: bytes, path: str) -> Any:
