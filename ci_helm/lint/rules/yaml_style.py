@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from yamllint import linter
 from yamllint.config import YamlLintConfig, YamlLintConfigError
 
 from ci_helm.errors import ConfigError
+from ci_helm.lint import yamllint_fast
 from ci_helm.lint.model import Finding, RuleContext, Scope
 from ci_helm.model.results import Level
 
@@ -49,11 +49,14 @@ def check(ctx: RuleContext, options: Options) -> Iterator[Finding]:
 
 
 def lint_files(config_path: str | None, files: list[tuple[str, str]]) -> list[tuple[str, int, int, str, str]]:
-    """yamllint over (path, text) pairs; a pure function, so it can run in another process."""
+    """yamllint over (path, text) pairs; a pure function, so it can run in another process.
+
+    ``yamllint_fast.run`` gives exactly ``yamllint.linter.run``'s problems, with libyaml doing the scanning.
+    """
     config = _config(config_path)
     out = []
     for path, text in files:
-        for problem in linter.run(text, config, path):
+        for problem in yamllint_fast.run(text, config, path):
             if problem.rule == "key-duplicates":
                 continue  # yaml-syntax reports duplicate keys as errors
             rule = f" ({problem.rule})" if problem.rule else ""
