@@ -20,6 +20,7 @@ from ci_helm.errors import YamlError
 __all__ = [
     "MAX_BYTES",
     "MAX_NODES",
+    "Duplicates",
     "SafeLoader",
     "dump_yaml",
     "load_yaml",

@@ -86,6 +86,18 @@ def test_custom_resources_use_crds_from_the_crds_folder(tmp_path: Path) -> None:
     assert len(findings) == 1 and "spec.size" in findings[0].message and "CRD" in findings[0].message
 
 
+def test_a_crd_with_a_broken_schema_is_reported_not_crashed_on(chart: Any) -> None:
+    import copy
+
+    broken = copy.deepcopy(CRD)
+    schema = broken["spec"]["versions"][0]["schema"]["openAPIV3Schema"]
+    schema["properties"]["spec"]["properties"]["size"]["pattern"] = "[unclosed"
+    schema["properties"]["spec"]["properties"]["size"]["type"] = "string"
+    findings = run_rule("kube-schema", chart, rendered(broken, widget({"size": "big"})))
+    assert len(findings) == 1 and findings[0].level is Level.INFO
+    assert "has no usable schema" in findings[0].message
+
+
 def test_unknown_kinds_are_reported_not_crashed_on(chart: Any) -> None:
     custom = {"apiVersion": "monitoring.coreos.com/v1", "kind": "ServiceMonitor", "metadata": {"name": "m"}}
     typo = {"apiVersion": "apps/v1", "kind": "Deployement", "metadata": {"name": "d"}}

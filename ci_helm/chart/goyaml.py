@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from ci_helm.errors import YamlError
-from ci_helm.yamlio import load_yaml_all
+from ci_helm.yamlio import Duplicates, load_yaml_all
 
 __all__ = ["HelmLoader", "go_resolve", "load_values", "merge_maps"]
 
@@ -180,10 +180,15 @@ def _key(key: Any) -> str:
     raise TypeError(f"unsupported map key {key!r}")
 
 
-def load_values(text: str | bytes, *, path: str | Path = "<values>") -> dict[str, Any]:
-    """Helm's ``LoadValues``: every document must be a mapping; documents merge in order."""
+def load_values(
+    text: str | bytes, *, path: str | Path = "<values>", duplicates: Duplicates = "last"
+) -> dict[str, Any]:
+    """Helm's ``LoadValues``: every document must be a mapping; documents merge in order.
+
+    Helm keeps the last of duplicate keys; ``duplicates="error"`` refuses them instead (lint).
+    """
     values: dict[str, Any] = {}
-    for doc in load_yaml_all(text, path=path, loader=HelmLoader):
+    for doc in load_yaml_all(text, path=path, loader=HelmLoader, duplicates=duplicates):
         if doc is None:
             continue
         if not isinstance(doc, dict):

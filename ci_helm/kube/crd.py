@@ -106,10 +106,8 @@ def _compile(schema: dict[str, Any]) -> jsonschema.protocols.Validator | None:
 
 def _compile_new(schema: dict[str, Any]) -> jsonschema.protocols.Validator | None:
     converted = openapi_to_jsonschema(schema)
-    try:
-        jsonschema.validators.Draft7Validator.check_schema(converted)
-    except jsonschema.SchemaError:
-        return None  # a broken CRD schema is the CRD's problem, reported by the API server
+    # Not checked against the metaschema here (seconds for big CRDs): a broken schema shows
+    # when it is used, and the caller treats that as "no usable schema".
     return jsonschema.validators.Draft7Validator(converted)
 
 

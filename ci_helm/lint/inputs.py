@@ -23,7 +23,7 @@ from ci_helm.chart.model import TemplateEngine
 from ci_helm.errors import ChartError, YamlError
 from ci_helm.lint.model import ChartInput, Scenario, YamlFile
 from ci_helm.yamlfast import load_documents
-from ci_helm.yamlio import load_yaml
+from ci_helm.yamlio import Duplicates, load_yaml
 
 __all__ = ["ScenarioLayout", "read_chart"]
 
@@ -73,19 +73,23 @@ def read_yaml_file(directory: Path, relative: str, *, values: bool = False) -> Y
         return YamlFile(relative, "", error=f"cannot read: {exc}")
     out = YamlFile(relative, text)
     try:
-        out.data = load_yaml(text, path=relative, duplicates="error")
+        out.data = _parse(text, relative, values=values, duplicates="error")
     except YamlError as exc:
         out.error, out.error_line = exc.message, exc.line
         if "duplicate key" not in exc.message:
             return out
-        # Duplicate keys: still usable, Helm keeps the last value.
-        out.data = load_yaml(text, path=relative, duplicates="last")
-    if values:
+        # Duplicate keys: still usable, Helm keeps the last value (Helm's scalar rules for values).
         try:
-            out.data = load_values(text, path=relative)
-        except YamlError as exc:  # e.g. a list where Helm needs a mapping
-            out.error, out.error_line, out.data = exc.message, exc.line, None
+            out.data = _parse(text, relative, values=values, duplicates="last")
+        except YamlError as again:  # e.g. a list where Helm needs a mapping
+            out.error, out.error_line, out.data = again.message, again.line, None
     return out
+
+
+def _parse(text: str, relative: str, *, values: bool, duplicates: Duplicates) -> Any:
+    if values:
+        return load_values(text, path=relative, duplicates=duplicates)
+    return load_yaml(text, path=relative, duplicates=duplicates)
 
 
 def _scenarios(chart: ChartInput) -> list[Scenario]:

@@ -112,7 +112,6 @@ class Rendered:
     scenario: Scenario
     kube_version: KubeVersion
     documents: list[Document] = field(default_factory=list)
-    merged_values: Mapping[str, Any] | None = None
     helm_messages: list[HelmMessage] | None = None  # None when Helm's linter did not run
     error: str | None = None  # the render failed; documents is empty
 

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
-from ci_helm.chart.coalesce import coalesce_values
-from ci_helm.chart.model import Chart, ChartMetadata
 from ci_helm.errors import ChartError, UsageError
 from ci_helm.lint.config import ConfiguredRule
 from ci_helm.lint.documents import chart_relative, split_manifests
@@ -218,7 +216,6 @@ def _fill(state: _ChartState, rendered: Rendered, outcome: RenderOutcome) -> Non
             HelmMessage(_HELM_LEVELS.get(sev, Level.INFO), path, msg)
             for sev, path, msg in outcome.lint_messages
         ]
-    rendered.merged_values = _own_values(state.chart, rendered.scenario.values)
     if outcome.error is not None:
         rendered.error = outcome.error
         path, line = _error_location(state.chart, outcome)
@@ -239,21 +236,6 @@ def _fill(state: _ChartState, rendered: Rendered, outcome: RenderOutcome) -> Non
             for tpl, msg, line in split.errors
         ],
     )
-
-
-def chart_values(chart: ChartInput | None) -> dict[str, object]:
-    data = chart.values_yaml.data if chart is not None and chart.values_yaml is not None else None
-    return dict(data) if isinstance(data, dict) else {}
-
-
-def _own_values(chart: ChartInput | None, user: Mapping[str, Any]) -> dict[str, Any]:
-    """Helm's coalescing of ``user`` over the chart's own values.yaml, subcharts aside.
-
-    What values-schema validates when the chart model cannot be loaded (it uses the whole
-    tree otherwise); read from ``values.yaml`` as lint parsed it, so it exists even then.
-    """
-    bare = Chart(ChartMetadata(None, "", ""), Path(), values=chart_values(chart))
-    return coalesce_values(bare, dict(user))
 
 
 def _error_location(chart: ChartInput | None, outcome: RenderOutcome) -> tuple[str | None, int | None]:

@@ -92,7 +92,6 @@ def rendered(*docs: str | dict[str, Any], kube: str = "1.31", template: str = "t
         Scenario("default"),
         parse_kube_version(kube),
         [Document(o, template, i) for i, o in enumerate(objects)],
-        merged_values={},
     )
 
 

@@ -139,8 +139,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     from ci_helm.wiring import lint_scenario_runner, offload_pool
 
     runner = lint_scenario_runner(s, ctx.environ)
-    workers = int(s.get("render-workers") or 2)
-    offload = offload_pool(workers) if len(selection.charts) > 1 else None
+    offload = offload_pool(1) if len(selection.charts) > 1 else None  # yamllint: one process keeps up
     if offload is not None:
         services.offload = lambda fn, *a: offload.submit(fn, *a).result()
     try:

@@ -16,6 +16,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from ci_helm.kube.deprecations import find_deprecation
 from ci_helm.kube.schemas import available_versions, json_path
@@ -92,11 +93,10 @@ def check(ctx: RuleContext, options: Options) -> Iterator[Finding]:
             continue
         violations = _builtin_violations(ctx, doc, options.strict)
         if violations is None:
-            validator = crds.validator(doc.api_version, doc.kind)
-            if validator is None:
+            errors = _crd_violations(crds.validator(doc.api_version, doc.kind), doc)
+            if errors is None:
                 yield from _no_schema(doc, version, crds.defines(doc.api_version, doc.kind))
                 continue
-            errors = [(json_path(e.absolute_path), e.message) for e in validator.iter_errors(dict(doc.obj))]
             source = "its CRD's schema"
         else:
             errors = violations
@@ -124,6 +124,16 @@ def _builtin_violations(ctx: RuleContext, doc: Document, strict: bool) -> list[t
         f"kube-schema:{version}:{strict}:{digest}", compute
     )
     return result
+
+
+def _crd_violations(validator: Any, doc: Document) -> list[tuple[str, str]] | None:
+    """Errors against a CRD's schema; ``None`` when there is none, or it is itself broken."""
+    if validator is None:
+        return None
+    try:
+        return [(json_path(e.absolute_path), e.message) for e in validator.iter_errors(dict(doc.obj))]
+    except Exception:  # e.g. an invalid regular expression in a pattern: the CRD's problem
+        return None
 
 
 def _no_schema(doc: Document, version: object, crd_known: bool) -> Iterator[Finding]:

@@ -8,7 +8,6 @@ values file, else values.yaml). The schema's own ``$schema`` picks the JSON Sche
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ import referencing.exceptions
 
 from ci_helm.chart.coalesce import coalesce_values
 from ci_helm.chart.loader import load_chart
-from ci_helm.chart.model import Chart
+from ci_helm.chart.model import Chart, ChartMetadata
 from ci_helm.errors import CiHelmError
 from ci_helm.kube.schemas import json_path
 from ci_helm.lint.model import Finding, RuleContext, Scope, YamlFile
@@ -42,7 +41,7 @@ class Options:
 def check(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     schema = dict(ctx.chart.values_schema) if ctx.chart.values_schema is not None else None
     rendered = ctx.rendered
-    if schema is None or rendered is None or rendered.merged_values is None:
+    if schema is None or rendered is None:
         return
     validator = ctx.services.remember(f"values-schema:{ctx.chart.directory}", lambda: _compile(ctx, schema))
     if isinstance(validator, str):
@@ -71,11 +70,14 @@ def check(ctx: RuleContext, options: Options) -> Iterator[Finding]:
 
 def _coalesced(ctx: RuleContext) -> dict[str, Any]:
     """The values Helm validates: user values over chart defaults, subchart defaults and globals included."""
-    assert ctx.rendered is not None and ctx.rendered.merged_values is not None
+    assert ctx.rendered is not None
+    user = dict(ctx.rendered.scenario.values)  # coalesce_values copies it
     chart = ctx.services.remember(f"chart-model:{ctx.chart.directory}", lambda: _load(ctx.chart.directory))
-    if chart is None:
-        return dict(ctx.rendered.merged_values)  # the loader refused the chart; the render reports why
-    return coalesce_values(chart, copy.deepcopy(dict(ctx.rendered.scenario.values)))
+    if chart is None:  # the loader refused the chart (the render reports why): values.yaml as lint read it
+        data = ctx.chart.values_yaml.data if ctx.chart.values_yaml is not None else None
+        own = dict(data) if isinstance(data, Mapping) else {}
+        chart = Chart(ChartMetadata(None, "", ""), Path(), values=own)
+    return coalesce_values(chart, user)
 
 
 def _load(directory: Path) -> Chart | None:
