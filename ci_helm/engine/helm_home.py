@@ -9,7 +9,9 @@ Go reads its environment once, from the block a process was *started* with: vari
 added to ``os.environ`` afterwards are invisible to an already running process that loads
 Helm's library. So the variables reach Helm by being in place before a process starts:
 the helm CLI gets them in its ``env``, and the embedded engine's ``spawn`` workers are
-started with them (:mod:`ci_helm.engine.isolated`).
+started with them (:mod:`ci_helm.engine.isolated`). Where Helm's library runs in ci-helm's
+own process (``--no-isolate``, release operations, chart downloads for deploy), it sees
+what ci-helm was started with (the README says so).
 """
 
 from __future__ import annotations

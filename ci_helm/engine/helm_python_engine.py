@@ -41,7 +41,7 @@ _loaded: list[GoOutputCapture] = []  # one per process, once helm_python is impo
 
 
 def load_helm_python(home: HelmHome) -> tuple[ModuleType, GoOutputCapture]:
-    """Import ``helm_python`` once per process, with Helm's homes set and its output captured."""
+    """Import ``helm_python`` once per process, with Helm's home directories made and its output captured."""
     with _load_lock:
         if not _loaded:
             home.make_dirs()
