@@ -56,9 +56,6 @@ class SafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore
     yaml_implicit_resolvers = _pyyaml_resolvers()
 
 
-_Loader: type[yaml.SafeLoader] = SafeLoader
-
-
 def load_yaml(
     text: str | bytes,
     *,
@@ -95,7 +92,7 @@ def load_yaml_all(
     """
     if len(text) > max_bytes:
         raise YamlError(f"document is {len(text)} bytes, over the {max_bytes}-byte limit", path=path)
-    reader = (loader or _Loader)(text)
+    reader = (loader or SafeLoader)(text)
     try:
         while reader.check_node():
             node = reader.get_node()

@@ -10,7 +10,6 @@ from ci_helm.yamlio import SafeLoader
 
 __all__ = ["KeyLines"]
 
-_Loader: type[yaml.SafeLoader] = SafeLoader
 Key = str | int
 
 
@@ -25,7 +24,7 @@ class KeyLines:
         if self._lines is None:
             self._lines = {}
             try:
-                root = yaml.compose(self._text, Loader=_Loader)
+                root = yaml.compose(self._text, Loader=SafeLoader)
             except yaml.YAMLError:
                 root = None
             if root is not None:
